@@ -1,0 +1,71 @@
+/**
+ * The stable error codes of the service. Clients match on `code`, never on `message`.
+ * The api maps each code to exactly one HTTP status (apps/api/src/errors/error-status.ts).
+ */
+export const ERROR_CODES = [
+  /** The request is malformed: no `file` field, several files, an unparsable body. */
+  'INVALID_REQUEST',
+  /** The Content-Type (or Content-Encoding) of the request is not accepted. */
+  'UNSUPPORTED_MEDIA_TYPE',
+  /** The bytes are not an image in an allowed format (sniffed from the bytes, not the name). */
+  'UNSUPPORTED_FORMAT',
+  /** The bytes look like an allowed format but cannot be decoded. */
+  'INVALID_IMAGE',
+  /** The upload is larger than `MAX_UPLOAD_BYTES`. */
+  'PAYLOAD_TOO_LARGE',
+  /** The decoded image would exceed the pixel, side or aspect-ratio limits. */
+  'IMAGE_TOO_LARGE',
+  /** No such route, or no such job (unknown or expired id). */
+  'NOT_FOUND',
+  /** The job did not finish within the time the caller was willing to wait. */
+  'TIMEOUT',
+  /** The service cannot take the request right now (Redis unreachable, shutting down). */
+  'UNAVAILABLE',
+  /** A failure inside the service; the message never carries internals. */
+  'INTERNAL',
+] as const;
+
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+/** The JSON body of every error response. */
+export interface ErrorBody {
+  error: { code: ErrorCode; message: string };
+}
+
+export function isErrorCode(value: unknown): value is ErrorCode {
+  return typeof value === 'string' && (ERROR_CODES as readonly string[]).includes(value);
+}
+
+/**
+ * A failure with a stable code. The worker throws it (wrapped as BullMQ's UnrecoverableError
+ * when the input is at fault), the api turns it into an HTTP answer.
+ */
+export class ServiceError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'ServiceError';
+  }
+}
+
+const FAILURE_SEPARATOR = ': ';
+
+/**
+ * BullMQ keeps only a string (`failedReason`) for a failed job. A job failure is encoded as
+ * `CODE: message` so the api can recover the code without matching on free text.
+ */
+export function encodeJobFailure(code: ErrorCode, message: string): string {
+  return `${code}${FAILURE_SEPARATOR}${message}`;
+}
+
+/** Inverse of {@link encodeJobFailure}. Anything else is an internal failure, with its text hidden. */
+export function decodeJobFailure(failedReason: string | undefined): ServiceError {
+  const at = failedReason?.indexOf(FAILURE_SEPARATOR) ?? -1;
+  const code = at > 0 ? failedReason?.slice(0, at) : undefined;
+  if (failedReason !== undefined && isErrorCode(code)) {
+    return new ServiceError(code, failedReason.slice(at + FAILURE_SEPARATOR.length));
+  }
+  return new ServiceError('INTERNAL', 'the job failed inside the service');
+}

@@ -1,0 +1,3 @@
+export * from './errors';
+export * from './queue';
+export * from './result';
