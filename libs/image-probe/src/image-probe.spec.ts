@@ -1,0 +1,98 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import sharp from 'sharp';
+import { checkImageSize, describeRefusedFormat, readImageSize, sniffFormat } from './index';
+
+const photo = path.resolve(__dirname, '../../../../shared/images/n01440764_tench.JPEG');
+const limits = { maxPixels: 40_000_000, maxSidePx: 10_000, maxAspectRatio: 20 };
+
+const blank = (width: number, height: number) =>
+  sharp({ create: { width, height, channels: 3, background: '#808080' } });
+
+/** A BMP header (BITMAPINFOHEADER) followed by one row of pixels. */
+function bmp(width: number, height: number): Buffer {
+  const b = Buffer.alloc(54 + 4);
+  b.write('BM', 0, 'latin1');
+  b.writeUInt32LE(b.length, 2);
+  b.writeUInt32LE(54, 10);
+  b.writeUInt32LE(40, 14);
+  b.writeInt32LE(width, 18);
+  b.writeInt32LE(height, 22);
+  b.writeUInt16LE(1, 26);
+  b.writeUInt16LE(24, 28);
+  return b;
+}
+
+describe('sniffFormat and readImageSize', () => {
+  it('reads a real JPEG photo', async () => {
+    const bytes = await readFile(photo);
+    const meta = await sharp(bytes).metadata();
+    expect(sniffFormat(bytes)).toBe('jpeg');
+    expect(readImageSize(bytes, 'jpeg')).toEqual({ width: meta.width, height: meta.height });
+  });
+
+  it.each([
+    ['png', () => blank(321, 123).png().toBuffer()],
+    ['gif', () => blank(321, 123).gif().toBuffer()],
+    ['webp', () => blank(321, 123).webp({ lossless: false }).toBuffer()],
+    ['webp', () => blank(321, 123).webp({ lossless: true }).toBuffer()],
+    ['webp', () => blank(321, 123).webp().withMetadata({ orientation: 3 }).toBuffer()],
+    ['jpeg', () => blank(321, 123).jpeg({ progressive: true }).toBuffer()],
+    ['bmp', () => Promise.resolve(bmp(321, -123))],
+  ] as const)('reads a %s header without decoding', async (format, make) => {
+    const bytes = await make();
+    expect(sniffFormat(bytes)).toBe(format);
+    expect(readImageSize(bytes, format)).toEqual({ width: 321, height: 123 });
+  });
+
+  it('reads the declared size of a bomb from its first bytes', async () => {
+    const bytes = await blank(64, 64).png().toBuffer();
+    bytes.writeUInt32BE(30_000, 16);
+    bytes.writeUInt32BE(30_000, 20);
+    expect(readImageSize(bytes.subarray(0, 24), 'png')).toEqual({ width: 30_000, height: 30_000 });
+  });
+
+  it('gives no size for a header cut short', async () => {
+    const bytes = await blank(10, 10).jpeg().toBuffer();
+    expect(sniffFormat(bytes.subarray(0, 20))).toBe('jpeg');
+    expect(readImageSize(bytes.subarray(0, 20), 'jpeg')).toBeUndefined();
+  });
+
+  it.each([
+    ['text', Buffer.from('hello, this is not an image')],
+    ['empty', Buffer.alloc(0)],
+    ['random', Buffer.from(Array.from({ length: 64 }, (_, i) => (i * 37 + 11) % 256))],
+  ])('recognises no format in %s bytes', (_name, bytes) => {
+    expect(sniffFormat(bytes)).toBeUndefined();
+  });
+});
+
+describe('describeRefusedFormat', () => {
+  it.each([
+    ['TIFF', () => blank(8, 8).tiff().toBuffer()],
+    ['AVIF', () => blank(8, 8).avif().toBuffer()],
+    ['SVG', () => Promise.resolve(Buffer.from('<?xml version="1.0"?>\n<svg xmlns="x"/>'))],
+    ['SVG', () => Promise.resolve(Buffer.from('  <svg width="10" height="10"></svg>'))],
+    ['PDF', () => Promise.resolve(Buffer.from('%PDF-1.7\n'))],
+    ['PostScript/EPS', () => Promise.resolve(Buffer.from('%!PS-Adobe-3.0 EPSF-3.0\n'))],
+  ] as const)('names %s', async (name, make) => {
+    const bytes = await make();
+    expect(sniffFormat(bytes)).toBeUndefined();
+    expect(describeRefusedFormat(bytes)).toBe(name);
+  });
+});
+
+describe('checkImageSize', () => {
+  it('accepts an ordinary photo', () => {
+    expect(checkImageSize({ width: 500, height: 375 }, limits)).toBeUndefined();
+  });
+
+  it.each([
+    [30_000, 30_000, 'image is 30000×30000 (900 MP); the limit is 40 MP'],
+    [10_001, 100, 'each side may be at most 10000 px'],
+    [2_100, 100, '(aspect ratio 21:1); the limit is 20:1'],
+    [0, 0, 'it has no pixels'],
+  ])('refuses %i×%i', (width, height, message) => {
+    expect(checkImageSize({ width, height }, limits)).toContain(message);
+  });
+});
