@@ -1,0 +1,2 @@
+export { bool, host, port, str } from 'envalid';
+export * from './parse-env';

@@ -1,0 +1,58 @@
+import { cleanEnv, EnvError, EnvMissingError, makeValidator, type CleanedEnv } from 'envalid';
+
+/**
+ * A problem that stops a process from starting (bad environment, missing model, wrong checksum).
+ * main() prints its message as one line and exits non-zero; it never carries a stack.
+ */
+export class StartupError extends Error {
+  override readonly name = 'StartupError';
+}
+
+/** Validates the environment once; every bad variable is named in one StartupError. */
+export function parseEnv<S>(env: NodeJS.ProcessEnv, specs: S): CleanedEnv<S> {
+  return cleanEnv(env, specs, {
+    reporter: ({ errors }) => {
+      const problems = Object.entries(errors).map(([name, error]) => describe(name, env, error));
+      if (problems.length > 0) {
+        throw new StartupError(`Invalid environment: ${problems.join('; ')}`);
+      }
+    },
+  });
+}
+
+function describe(name: string, env: NodeJS.ProcessEnv, error: unknown): string {
+  if (error instanceof EnvMissingError) return `${name} is required`;
+  const reason = error instanceof EnvError || error instanceof Error ? error.message : 'invalid';
+  return `${name}=${JSON.stringify(env[name])} ${reason}`;
+}
+
+/** `redis://` or `rediss://` URL. */
+export const redisUrl = makeValidator<string>((input) => {
+  let parsed: URL;
+  try {
+    parsed = new URL(input);
+  } catch {
+    throw new EnvError('is not a redis:// URL (e.g. redis://127.0.0.1:6379)');
+  }
+  if (parsed.protocol !== 'redis:' && parsed.protocol !== 'rediss:') {
+    throw new EnvError('is not a redis:// URL (e.g. redis://127.0.0.1:6379)');
+  }
+  return input;
+});
+
+/** Prefix of every Redis key a stack writes; letters, digits, `_`, `-` and `.` only. */
+export const keyPrefix = makeValidator<string>((input) => {
+  if (!/^[\w.-]{1,64}$/.test(input)) {
+    throw new EnvError('must be 1–64 letters, digits, "_", "-" or "."');
+  }
+  return input;
+});
+
+/** A whole number ≥ 1 (counts, milliseconds, bytes). */
+export const positiveInt = makeValidator<number>((input) => {
+  const value = Number(input);
+  if (!Number.isSafeInteger(value) || value < 1 || !/^\d+$/.test(input.trim())) {
+    throw new EnvError('must be a whole number ≥ 1');
+  }
+  return value;
+});
