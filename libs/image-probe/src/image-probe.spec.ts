@@ -88,11 +88,13 @@ describe('checkImageSize', () => {
   });
 
   it.each([
-    [30_000, 30_000, 'image is 30000×30000 (900 MP); the limit is 40 MP'],
-    [10_001, 100, 'each side may be at most 10000 px'],
-    [2_100, 100, '(aspect ratio 21:1); the limit is 20:1'],
-    [0, 0, 'it has no pixels'],
-  ])('refuses %i×%i', (width, height, message) => {
-    expect(checkImageSize({ width, height }, limits)).toContain(message);
+    [30_000, 30_000, 'IMAGE_TOO_LARGE', 'image is 30000×30000 (900 MP); the limit is 40 MP'],
+    [10_001, 100, 'IMAGE_TOO_LARGE', 'image is 10001×100; each side may be at most 10000 px'],
+    [2_100, 100, 'IMAGE_TOO_LARGE', 'image is 2100×100 (aspect ratio 21:1); the limit is 20:1'],
+    [0, 0, 'INVALID_IMAGE', 'image is 0×0; it has no pixels'],
+  ])('refuses %i×%i', (width, height, code, message) => {
+    const error = checkImageSize({ width, height }, limits);
+    expect(error?.code).toBe(code);
+    expect(error?.message).toBe(message);
   });
 });

@@ -1,3 +1,4 @@
+import { ServiceError } from '@imgcls/contracts';
 import type { ImageSize } from './dimensions';
 
 /** Bounds on what a decoder may be asked to allocate. */
@@ -9,21 +10,28 @@ export interface ImageLimits {
 
 const megapixels = (pixels: number): string => `${Math.round(pixels / 1e5) / 10} MP`;
 
-/** Why this size is refused, in words a client can act on; undefined when it is acceptable. */
-export function checkImageSize(size: ImageSize, limits: ImageLimits): string | undefined {
+/**
+ * Why this declared size is refused, as an error a client can act on; undefined when it is
+ * acceptable. Checked on the header alone, so a decompression bomb is refused unopened.
+ */
+export function checkImageSize(size: ImageSize, limits: ImageLimits): ServiceError | undefined {
   const { width, height } = size;
   const shown = `image is ${width}×${height}`;
-  if (width === 0 || height === 0) return `${shown}; it has no pixels`;
+  if (width === 0 || height === 0)
+    return new ServiceError('INVALID_IMAGE', `${shown}; it has no pixels`);
+  const tooLarge = (why: string) => new ServiceError('IMAGE_TOO_LARGE', `${shown}${why}`);
   const pixels = width * height;
   if (pixels > limits.maxPixels) {
-    return `${shown} (${megapixels(pixels)}); the limit is ${megapixels(limits.maxPixels)}`;
+    return tooLarge(` (${megapixels(pixels)}); the limit is ${megapixels(limits.maxPixels)}`);
   }
   if (Math.max(width, height) > limits.maxSidePx) {
-    return `${shown}; each side may be at most ${limits.maxSidePx} px`;
+    return tooLarge(`; each side may be at most ${limits.maxSidePx} px`);
   }
   const ratio = Math.max(width, height) / Math.min(width, height);
   if (ratio > limits.maxAspectRatio) {
-    return `${shown} (aspect ratio ${Math.round(ratio)}:1); the limit is ${limits.maxAspectRatio}:1`;
+    return tooLarge(
+      ` (aspect ratio ${Math.round(ratio)}:1); the limit is ${limits.maxAspectRatio}:1`,
+    );
   }
   return undefined;
 }
