@@ -1,2 +1,2 @@
-export { bool, host, port, str } from 'envalid';
+export { bool, host, str } from 'envalid';
 export * from './parse-env';

@@ -1,7 +1,7 @@
-import { keyPrefix, parseEnv, port, positiveInt, redisUrl, StartupError } from './index';
+import { keyPrefix, listenPort, parseEnv, positiveInt, redisUrl, StartupError } from './index';
 
 const specs = {
-  PORT: port({ default: 5000 }),
+  PORT: listenPort({ default: 5000 }),
   REDIS_URL: redisUrl({ default: 'redis://127.0.0.1:6379' }),
   QUEUE_PREFIX: keyPrefix({ default: 'imgcls' }),
   MAX_BATCH: positiveInt({ default: 4 }),
@@ -37,6 +37,11 @@ describe('parseEnv', () => {
 
   it.each(['1.5', '-3', '12abc', ''])('refuses %p as a positive integer', (value) => {
     expect(() => parseEnv({ MAX_BATCH: value }, specs)).toThrow('MAX_BATCH=');
+  });
+
+  it('accepts port 0 (pick a free port) and refuses ports out of range', () => {
+    expect(parseEnv({ PORT: '0' }, specs).PORT).toBe(0);
+    expect(() => parseEnv({ PORT: '65536' }, specs)).toThrow('PORT="65536" must be a port number');
   });
 
   it('refuses a non-redis URL', () => {

@@ -56,3 +56,12 @@ export const positiveInt = makeValidator<number>((input) => {
   }
   return value;
 });
+
+/** A TCP port to listen on; 0 asks the OS for a free one (tests read the port back). */
+export const listenPort = makeValidator<number>((input) => {
+  const value = Number(input);
+  if (!/^\d+$/.test(input.trim()) || value > 65535) {
+    throw new EnvError('must be a port number from 0 to 65535 (0 picks a free port)');
+  }
+  return value;
+});

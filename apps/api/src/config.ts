@@ -1,0 +1,64 @@
+import { host, keyPrefix, listenPort, parseEnv, positiveInt, redisUrl, str } from '@imgcls/env';
+
+/** Everything the api reads from the environment, parsed once at boot. */
+export interface ApiConfig {
+  readonly host: string;
+  readonly port: number;
+  readonly redisUrl: string;
+  readonly queuePrefix: string;
+  /** Largest upload accepted, in bytes; larger bodies get 413 without being read. */
+  readonly maxUploadBytes: number;
+  readonly maxImagePixels: number;
+  readonly maxImageSidePx: number;
+  readonly maxAspectRatio: number;
+  /** How long a synchronous request waits for its job. */
+  readonly syncTimeoutMs: number;
+  /** How long finished jobs and their results are kept. */
+  readonly resultTtlS: number;
+  /** Safety net for upload bytes in Redis; workers delete them as soon as a job ends. */
+  readonly imageTtlS: number;
+  /** Attempts per job for transient failures (bad input is never retried). */
+  readonly jobAttempts: number;
+  readonly defaultTopK: number;
+  readonly logLevel: string;
+}
+
+export const API_CONFIG = Symbol('API_CONFIG');
+
+export function loadApiConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
+  const e = parseEnv(env, {
+    HOST: host({ default: '127.0.0.1' }),
+    PORT: listenPort({ default: 5000 }),
+    REDIS_URL: redisUrl({ default: 'redis://127.0.0.1:6379' }),
+    QUEUE_PREFIX: keyPrefix({ default: 'imgcls' }),
+    MAX_UPLOAD_BYTES: positiveInt({ default: 10 * 1024 * 1024 }),
+    MAX_IMAGE_PIXELS: positiveInt({ default: 40_000_000 }),
+    MAX_IMAGE_SIDE_PX: positiveInt({ default: 10_000 }),
+    MAX_ASPECT_RATIO: positiveInt({ default: 20 }),
+    SYNC_TIMEOUT_MS: positiveInt({ default: 30_000 }),
+    RESULT_TTL_S: positiveInt({ default: 3600 }),
+    IMAGE_TTL_S: positiveInt({ default: 600 }),
+    JOB_ATTEMPTS: positiveInt({ default: 3 }),
+    TOP_K: positiveInt({ default: 5 }),
+    LOG_LEVEL: str({
+      default: 'info',
+      choices: ['fatal', 'error', 'warn', 'info', 'debug', 'silent'],
+    }),
+  });
+  return {
+    host: e.HOST,
+    port: e.PORT,
+    redisUrl: e.REDIS_URL,
+    queuePrefix: e.QUEUE_PREFIX,
+    maxUploadBytes: e.MAX_UPLOAD_BYTES,
+    maxImagePixels: e.MAX_IMAGE_PIXELS,
+    maxImageSidePx: e.MAX_IMAGE_SIDE_PX,
+    maxAspectRatio: e.MAX_ASPECT_RATIO,
+    syncTimeoutMs: e.SYNC_TIMEOUT_MS,
+    resultTtlS: e.RESULT_TTL_S,
+    imageTtlS: e.IMAGE_TTL_S,
+    jobAttempts: e.JOB_ATTEMPTS,
+    defaultTopK: e.TOP_K,
+    logLevel: e.LOG_LEVEL,
+  };
+}

@@ -1,0 +1,27 @@
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { AppModule } from './app.module';
+import type { ApiConfig } from './config';
+import { ErrorFilter } from './errors/error.filter';
+import { ClassifyQueue } from './queue/classify-queue';
+
+/**
+ * Builds the api exactly as production runs it; main.ts and the tests both call this, so the
+ * tests exercise the real filters and limits.
+ */
+export async function createApp(config: ApiConfig): Promise<NestExpressApplication> {
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forConfig(config), {
+    // Uploads are read by UploadReader with their own limits; no global body parser.
+    bodyParser: false,
+    logger: config.logLevel === 'silent' ? false : ['error', 'warn', 'log'],
+  });
+  configureApp(app);
+  await app.get(ClassifyQueue).ready();
+  return app;
+}
+
+export function configureApp(app: NestExpressApplication): void {
+  app.disable('x-powered-by');
+  app.useGlobalFilters(new ErrorFilter());
+  app.enableShutdownHooks();
+}

@@ -1,0 +1,38 @@
+import type { ErrorCode } from '@imgcls/contracts';
+
+/** The one place where an error code becomes an HTTP status. */
+export function httpStatusFor(code: ErrorCode): number {
+  switch (code) {
+    case 'INVALID_REQUEST':
+    case 'INVALID_IMAGE':
+      return 400;
+    case 'NOT_FOUND':
+      return 404;
+    case 'PAYLOAD_TOO_LARGE':
+      return 413;
+    case 'UNSUPPORTED_MEDIA_TYPE':
+    case 'UNSUPPORTED_FORMAT':
+      return 415;
+    case 'IMAGE_TOO_LARGE':
+      return 422;
+    case 'INTERNAL':
+      return 500;
+    case 'UNAVAILABLE':
+      return 503;
+    case 'TIMEOUT':
+      return 504;
+  }
+}
+
+/**
+ * Names the errors that Nest and Express raise themselves (no route, a body parser's limit),
+ * so that every response carries one of our codes.
+ */
+export function errorCodeForHttpStatus(status: number): ErrorCode {
+  if (status === 404 || status === 405) return 'NOT_FOUND';
+  if (status === 413) return 'PAYLOAD_TOO_LARGE';
+  if (status === 415) return 'UNSUPPORTED_MEDIA_TYPE';
+  if (status === 503) return 'UNAVAILABLE';
+  if (status === 504 || status === 408) return 'TIMEOUT';
+  return status >= 400 && status < 500 ? 'INVALID_REQUEST' : 'INTERNAL';
+}

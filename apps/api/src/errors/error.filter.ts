@@ -1,0 +1,39 @@
+import { ArgumentsHost, Catch, HttpException, Logger, type ExceptionFilter } from '@nestjs/common';
+import { ServiceError, type ErrorBody } from '@imgcls/contracts';
+import type { Response } from 'express';
+import { errorCodeForHttpStatus, httpStatusFor } from './error-status';
+
+/**
+ * Turns every error into `{"error": {"code", "message"}}` with its status. Messages of
+ * unexpected errors are logged, never sent: a body carries no stack, path or internal id.
+ */
+@Catch()
+export class ErrorFilter implements ExceptionFilter {
+  private readonly logger = new Logger('ErrorFilter');
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const response = host.switchToHttp().getResponse<Response>();
+    const { status, body } = this.describe(exception);
+    if (response.headersSent) return;
+    // A refused body may still be arriving; closing is cheaper than reading it to the end.
+    if (status === 413) response.setHeader('Connection', 'close');
+    response.status(status).json(body);
+  }
+
+  private describe(exception: unknown): { status: number; body: ErrorBody } {
+    if (exception instanceof ServiceError) {
+      const { code, message } = exception;
+      return { status: httpStatusFor(code), body: { error: { code, message } } };
+    }
+    if (exception instanceof HttpException) {
+      const status = exception.getStatus();
+      const code = errorCodeForHttpStatus(status);
+      const message = status >= 500 ? 'internal error' : exception.message;
+      return { status, body: { error: { code, message } } };
+    }
+    this.logger.error(
+      exception instanceof Error ? (exception.stack ?? exception.message) : exception,
+    );
+    return { status: 500, body: { error: { code: 'INTERNAL', message: 'internal error' } } };
+  }
+}

@@ -1,0 +1,22 @@
+import { Controller, Get, HttpCode, ServiceUnavailableException } from '@nestjs/common';
+import { ClassifyQueue } from '../queue/classify-queue';
+
+/** Kubernetes-style probes: liveness never touches Redis, readiness does. */
+@Controller('health')
+export class HealthController {
+  constructor(private readonly queue: ClassifyQueue) {}
+
+  @Get('live')
+  @HttpCode(200)
+  live(): { status: 'ok' } {
+    return { status: 'ok' };
+  }
+
+  @Get('ready')
+  async ready(): Promise<{ status: 'ok'; redis: true }> {
+    if (!(await this.queue.ping())) {
+      throw new ServiceUnavailableException('redis is unreachable');
+    }
+    return { status: 'ok', redis: true };
+  }
+}

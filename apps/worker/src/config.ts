@@ -1,0 +1,56 @@
+import { keyPrefix, parseEnv, positiveInt, redisUrl, str } from '@imgcls/env';
+import { availableParallelism } from 'node:os';
+import { resolve } from 'node:path';
+
+/** Everything the worker reads from the environment, parsed once at boot. */
+export interface WorkerConfig {
+  readonly redisUrl: string;
+  readonly queuePrefix: string;
+  /** Name of the manifest in `modelsDir` (`models/<model>.json`). */
+  readonly model: string;
+  readonly modelsDir: string;
+  readonly labelsDir: string;
+  /** Jobs this process holds at once. */
+  readonly concurrency: number;
+  /** onnxruntime intra-op threads for this process. */
+  readonly intraOpThreads: number;
+  /** Decoder limit; the api checks the header first, this guards the worker on its own. */
+  readonly maxImagePixels: number;
+  /** A job whose lock is not renewed for this long is handed to another worker. */
+  readonly lockDurationMs: number;
+  /** How often workers look for such stalled jobs. */
+  readonly stalledIntervalMs: number;
+  readonly logLevel: string;
+}
+
+export function loadWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerConfig {
+  const e = parseEnv(env, {
+    REDIS_URL: redisUrl({ default: 'redis://127.0.0.1:6379' }),
+    QUEUE_PREFIX: keyPrefix({ default: 'imgcls' }),
+    MODEL: str({ default: 'densenet121' }),
+    MODELS_DIR: str({ default: 'models' }),
+    LABELS_DIR: str({ default: 'labels' }),
+    WORKER_CONCURRENCY: positiveInt({ default: 1 }),
+    INTRA_OP_THREADS: positiveInt({ default: availableParallelism() }),
+    MAX_IMAGE_PIXELS: positiveInt({ default: 40_000_000 }),
+    LOCK_DURATION_MS: positiveInt({ default: 10_000 }),
+    STALLED_INTERVAL_MS: positiveInt({ default: 5_000 }),
+    LOG_LEVEL: str({
+      default: 'info',
+      choices: ['fatal', 'error', 'warn', 'info', 'debug', 'silent'],
+    }),
+  });
+  return {
+    redisUrl: e.REDIS_URL,
+    queuePrefix: e.QUEUE_PREFIX,
+    model: e.MODEL,
+    modelsDir: resolve(e.MODELS_DIR),
+    labelsDir: resolve(e.LABELS_DIR),
+    concurrency: e.WORKER_CONCURRENCY,
+    intraOpThreads: e.INTRA_OP_THREADS,
+    maxImagePixels: e.MAX_IMAGE_PIXELS,
+    lockDurationMs: e.LOCK_DURATION_MS,
+    stalledIntervalMs: e.STALLED_INTERVAL_MS,
+    logLevel: e.LOG_LEVEL,
+  };
+}

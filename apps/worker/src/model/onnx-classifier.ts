@@ -1,0 +1,84 @@
+import { StartupError } from '@imgcls/env';
+import type { ModelManifest } from '@imgcls/models';
+import { tensorLength } from '@imgcls/preprocessing';
+import * as ort from 'onnxruntime-node';
+
+export interface SessionOptions {
+  intraOpThreads: number;
+}
+
+/**
+ * One ONNX Runtime session for the manifest's model. The input and output names and the
+ * image size come from the manifest; nothing here is specific to one network.
+ */
+export class OnnxClassifier {
+  /** Floats per image in the input tensor (3 × crop × crop). */
+  readonly imageLength: number;
+  /** Logits per image. */
+  readonly classes: number;
+
+  private constructor(
+    private readonly session: ort.InferenceSession,
+    private readonly manifest: ModelManifest,
+  ) {
+    this.imageLength = tensorLength(manifest.preprocessing);
+    this.classes = manifest.output.shape[1] ?? 0;
+  }
+
+  static async load(
+    path: string,
+    manifest: ModelManifest,
+    options: SessionOptions,
+  ): Promise<OnnxClassifier> {
+    const session = await ort.InferenceSession.create(path, {
+      executionProviders: ['cpu'],
+      graphOptimizationLevel: 'all',
+      executionMode: 'sequential',
+      intraOpNumThreads: options.intraOpThreads,
+      interOpNumThreads: 1,
+    });
+    const missing = [
+      session.inputNames.includes(manifest.input.name)
+        ? undefined
+        : `input "${manifest.input.name}"`,
+      session.outputNames.includes(manifest.output.name)
+        ? undefined
+        : `output "${manifest.output.name}"`,
+    ].filter((name) => name !== undefined);
+    if (missing.length > 0) {
+      throw new StartupError(
+        `model ${manifest.name}: the ONNX graph has no ${missing.join(' or ')} ` +
+          `(it has inputs ${session.inputNames.join(', ')}; outputs ${session.outputNames.join(', ')}); fix models/${manifest.name}.json`,
+      );
+    }
+    return new OnnxClassifier(session, manifest);
+  }
+
+  /** Runs `count` images laid out back to back in `batch`; returns count × classes logits. */
+  async run(batch: Float32Array, count: number): Promise<Float32Array> {
+    const { cropSize } = this.manifest.preprocessing;
+    const input = new ort.Tensor('float32', batch.subarray(0, count * this.imageLength), [
+      count,
+      3,
+      cropSize,
+      cropSize,
+    ]);
+    const outputs = await this.session.run({ [this.manifest.input.name]: input });
+    const logits = outputs[this.manifest.output.name];
+    if (logits === undefined || logits.type !== 'float32' || logits.size !== count * this.classes) {
+      throw new Error(
+        `model ${this.manifest.name} returned no ${count}×${this.classes} float32 "${this.manifest.output.name}"`,
+      );
+    }
+    return logits.data as Float32Array;
+  }
+
+  /** The first run allocates and plans; do it before taking jobs so no caller pays for it. */
+  async warmUp(): Promise<void> {
+    await this.run(new Float32Array(this.imageLength), 1);
+  }
+
+  async release(): Promise<void> {
+    await this.session.release();
+  }
+}
