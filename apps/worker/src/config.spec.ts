@@ -1,0 +1,19 @@
+import { availableParallelism } from 'node:os';
+import { resolve } from 'node:path';
+import { loadWorkerConfig } from './config';
+
+describe('loadWorkerConfig', () => {
+  it('defaults to the real DenseNet-121 and one thread per core', () => {
+    const config = loadWorkerConfig({});
+    expect(config.model).toBe('densenet121');
+    expect(config.modelsDir).toBe(resolve('models'));
+    expect(config.intraOpThreads).toBe(availableParallelism());
+    expect(config.lockDurationMs).toBeGreaterThan(config.stalledIntervalMs);
+  });
+
+  it('refuses a bad variable with its fix', () => {
+    expect(() => loadWorkerConfig({ WORKER_CONCURRENCY: '0' })).toThrow(
+      'WORKER_CONCURRENCY="0" must be a whole number ≥ 1',
+    );
+  });
+});
