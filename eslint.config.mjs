@@ -3,7 +3,17 @@ import tseslint from 'typescript-eslint';
 import prettier from 'eslint-config-prettier';
 
 export default tseslint.config(
-  { ignores: ['**/dist', '**/node_modules', '**/tmp', '**/coverage', '**/*.js', '**/*.mjs', '**/*.cjs'] },
+  {
+    ignores: [
+      '**/dist',
+      '**/node_modules',
+      '**/tmp',
+      '**/coverage',
+      '**/*.js',
+      '**/*.mjs',
+      '**/*.cjs',
+    ],
+  },
   ...nx.configs['flat/base'],
   ...tseslint.configs.recommendedTypeChecked,
   {
@@ -27,13 +37,20 @@ export default tseslint.config(
             { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:lib'] },
             { sourceTag: 'type:lib', onlyDependOnLibsWithTags: ['type:lib'] },
             { sourceTag: 'type:tool', onlyDependOnLibsWithTags: ['type:lib'] },
+            { sourceTag: 'type:e2e', onlyDependOnLibsWithTags: ['type:lib'] },
             {
               sourceTag: 'scope:api',
               bannedExternalImports: ['sharp', 'onnxruntime-node', 'onnxruntime-*'],
             },
             {
               sourceTag: 'scope:client',
-              bannedExternalImports: ['sharp', 'onnxruntime-node', 'bullmq', 'ioredis', '@nestjs/*'],
+              bannedExternalImports: [
+                'sharp',
+                'onnxruntime-node',
+                'bullmq',
+                'ioredis',
+                '@nestjs/*',
+              ],
             },
           ],
         },

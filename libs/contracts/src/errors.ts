@@ -69,3 +69,15 @@ export function decodeJobFailure(failedReason: string | undefined): ServiceError
   }
   return new ServiceError('INTERNAL', 'the job failed inside the service');
 }
+
+/** Narrows a parsed JSON body to the service's error shape. */
+export function isErrorBody(value: unknown): value is ErrorBody {
+  if (typeof value !== 'object' || value === null) return false;
+  const error = (value as { error?: unknown }).error;
+  return (
+    typeof error === 'object' &&
+    error !== null &&
+    isErrorCode((error as { code?: unknown }).code) &&
+    typeof (error as { message?: unknown }).message === 'string'
+  );
+}

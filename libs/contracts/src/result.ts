@@ -35,3 +35,23 @@ export interface ClassifyResult extends Prediction {
 export interface ClassifyResponse extends ClassifyResult {
   job_id: string;
 }
+
+const isObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+export function isPrediction(value: unknown): value is Prediction {
+  return (
+    isObject(value) &&
+    typeof value['class_id'] === 'string' &&
+    typeof value['class_name'] === 'string' &&
+    typeof value['class_index'] === 'number' &&
+    typeof value['probability'] === 'number'
+  );
+}
+
+/** Narrows a parsed JSON body (or a job's stored return value) to a classification. */
+export function isClassifyResult(value: unknown): value is ClassifyResult {
+  if (!isPrediction(value) || !isObject(value)) return false;
+  const topK = value['top_k'];
+  return Array.isArray(topK) && topK.every(isPrediction) && isObject(value['model']);
+}

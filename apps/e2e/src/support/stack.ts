@@ -1,0 +1,68 @@
+import { Client } from '@imgcls/client';
+import { assertRedisUp, deleteKeysWithPrefix, TEST_REDIS_URL, testPrefix } from '@imgcls/testing';
+import { API_MAIN, ServiceProcess, WORKER_MAIN } from './service-process';
+
+export interface StackOptions {
+  /** Model manifest name; the test model unless a suite needs a real one. */
+  model?: string;
+  workers?: number;
+  /** Extra environment for both apps. */
+  env?: NodeJS.ProcessEnv;
+}
+
+/** An api and its workers as separate processes, on their own queue prefix. */
+export interface Stack {
+  url: string;
+  prefix: string;
+  client: Client;
+  api: ServiceProcess;
+  workers: ServiceProcess[];
+  startWorker(): Promise<ServiceProcess>;
+  /** Stops every process and removes every Redis key the stack made. */
+  stop(): Promise<void>;
+}
+
+export async function startStack(options: StackOptions = {}): Promise<Stack> {
+  await assertRedisUp(); // fail loudly, never skip
+  const prefix = testPrefix('e2e');
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    REDIS_URL: TEST_REDIS_URL,
+    QUEUE_PREFIX: prefix,
+    MODEL: options.model ?? 'densenet121-synthetic',
+    HOST: '127.0.0.1',
+    PORT: '0',
+    INTRA_OP_THREADS: '1',
+    LOG_LEVEL: 'info',
+    ...options.env,
+  };
+  const workers: ServiceProcess[] = [];
+  const startWorker = async () => {
+    const worker = ServiceProcess.start(`worker-${workers.length + 1}`, WORKER_MAIN, env);
+    workers.push(worker);
+    await worker.waitFor(/"msg":"worker ready"/);
+    return worker;
+  };
+  const api = ServiceProcess.start('api', API_MAIN, env);
+  try {
+    await Promise.all(Array.from({ length: options.workers ?? 1 }, startWorker));
+    const [, url = ''] = await api.waitFor(/api listening on (http:\/\/\S+)/);
+    return {
+      url,
+      prefix,
+      client: new Client({ url }),
+      api,
+      workers,
+      startWorker,
+      stop: () => stopAll([api, ...workers], prefix),
+    };
+  } catch (error) {
+    await stopAll([api, ...workers], prefix);
+    throw error;
+  }
+}
+
+async function stopAll(processes: ServiceProcess[], prefix: string): Promise<void> {
+  await Promise.all(processes.map((p) => p.stop('SIGTERM')));
+  await deleteKeysWithPrefix(prefix);
+}
