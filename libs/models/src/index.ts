@@ -1,0 +1,13 @@
+export * from './manifest.types';
+export { parseLabelsManifest, parseModelManifest } from './manifest-parse';
+export { assetDirs, assetPath, manifestPath } from './asset-paths';
+export { listModelNames, loadLabelsManifest, loadModelManifest } from './manifest-load';
+export {
+  checksumProblem,
+  sha256File,
+  verifyAssetFile,
+  verifyLabelsFile,
+  verifyModelFile,
+  type VerifyHint,
+} from './checksum';
+export { displayPath } from './display-path';

@@ -1,0 +1,112 @@
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import * as ort from 'onnxruntime-node';
+import { assetDirs, loadModelManifest, type ModelManifest } from '@imgcls/models';
+import { installAssets } from '../assets/install-assets';
+import { findTorchPython, runPython, torchPythonCandidates } from '../assets/torch-python';
+
+const REPO_ROOT = resolve(__dirname, '..', '..');
+const SHARED = resolve(REPO_ROOT, '..', 'shared');
+// Colour and grayscale photos; reference top-1 from ../shared/images/reference_predictions.csv.
+const PHOTOS = [
+  ['n01440764_tench.JPEG', 0],
+  ['n04254680_soccer_ball.JPEG', 805],
+  ['n02692877_airship.JPEG', 405],
+] as const;
+
+const python = detectTorchPython();
+const withTorch = python === undefined ? it.skip : it;
+
+function detectTorchPython(): string | undefined {
+  try {
+    return findTorchPython(torchPythonCandidates(process.env.PYTHON));
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    console.warn(`skipping the DenseNet-121 export test: ${reason}`);
+    return undefined;
+  }
+}
+
+/**
+ * Makes the synthetic model as `npm run assets` makes densenet121: its manifest without the
+ * published ONNX checksum, so the weights are copied from the mirror and exported locally.
+ */
+function exportOnlyManifest(): ModelManifest {
+  const manifest = loadModelManifest('densenet121-synthetic', assetDirs(REPO_ROOT).modelsDir);
+  delete manifest.sha256;
+  delete manifest.bytes;
+  return manifest;
+}
+
+async function logits(modelPath: string, input: Float32Array, count: number) {
+  const session = await ort.InferenceSession.create(modelPath);
+  try {
+    const feeds = { input: new ort.Tensor('float32', input, [count, 3, 224, 224]) };
+    const output = (await session.run(feeds)).logits;
+    expect(output?.dims).toEqual([count, 1000]);
+    return output?.data as Float32Array;
+  } finally {
+    await session.release();
+  }
+}
+
+describe('tools/export/export_densenet121.py', () => {
+  let root: string;
+  beforeAll(() => (root = mkdtempSync(join(tmpdir(), 'export-'))));
+  afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+  withTorch(
+    'reproduces the shared densenet121-synthetic.onnx from its .pth (batched, max error 1e-3)',
+    async () => {
+      const modelsDir = join(root, 'models');
+      const labelsDir = join(root, 'labels');
+      [modelsDir, labelsDir].forEach((dir) => mkdirSync(dir));
+      writeFileSync(
+        join(modelsDir, 'densenet121-synthetic.json'),
+        JSON.stringify(exportOnlyManifest()),
+      );
+      writeFileSync(
+        join(labelsDir, 'imagenet.json'),
+        readFileSync(join(REPO_ROOT, 'labels/imagenet.json')),
+      );
+      const batchFile = join(root, 'batch.f32');
+      const photos = PHOTOS.map(([file]) => join(SHARED, 'images', file));
+      await Promise.all([
+        runPython(python as string, [
+          join(__dirname, 'reference_preprocess.py'),
+          '--output',
+          batchFile,
+          ...photos,
+        ]),
+        installAssets(['densenet121-synthetic'], {
+          ...{ repoRoot: REPO_ROOT, modelsDir, labelsDir, mirrorDir: join(SHARED, 'assets') },
+          ...{ pythonCandidates: [python as string], log: () => {} },
+        }),
+      ]);
+
+      const input = new Float32Array(new Uint8Array(readFileSync(batchFile)).buffer);
+      const exported = await logits(
+        join(modelsDir, 'densenet121-synthetic.onnx'),
+        input,
+        PHOTOS.length,
+      );
+      const shared = await logits(
+        join(SHARED, 'assets/models/densenet121-synthetic.onnx'),
+        input,
+        PHOTOS.length,
+      );
+
+      const maxShared = Math.max(...shared.map(Math.abs));
+      const maxDiff = Math.max(
+        ...exported.map((value, i) => Math.abs(value - (shared[i] as number))),
+      );
+      expect(maxDiff).toBeLessThanOrEqual(1e-3 * maxShared);
+      PHOTOS.forEach(([, top1], row) => {
+        const rowLogits = Array.from(exported.subarray(row * 1000, (row + 1) * 1000));
+        expect(rowLogits.indexOf(Math.max(...rowLogits))).toBe(top1);
+      });
+    },
+    180_000,
+  );
+});

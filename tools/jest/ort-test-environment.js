@@ -1,0 +1,30 @@
+// Jest's node environment runs each test file in its own vm context, with its own typed-array
+// constructors. onnxruntime-node creates output tensors' data in Node's main context, so
+// onnxruntime-common (loaded inside the test context) rejects them:
+// "A float32 tensor's data must be type of function Float32Array()" (microsoft/onnxruntime#16622).
+// Giving the test context the main context's typed arrays makes both sides agree.
+const { TestEnvironment } = require('jest-environment-node');
+
+const TYPED_ARRAYS = [
+  'ArrayBuffer',
+  'Int8Array',
+  'Uint8Array',
+  'Uint8ClampedArray',
+  'Int16Array',
+  'Uint16Array',
+  'Int32Array',
+  'Uint32Array',
+  'Float32Array',
+  'Float64Array',
+  'BigInt64Array',
+  'BigUint64Array',
+];
+
+class OrtTestEnvironment extends TestEnvironment {
+  constructor(config, context) {
+    super(config, context);
+    for (const name of TYPED_ARRAYS) this.global[name] = globalThis[name];
+  }
+}
+
+module.exports = OrtTestEnvironment;
