@@ -5,7 +5,8 @@ const { pathsToModuleNameMapper } = require('ts-jest');
 const { compilerOptions } = require('./tsconfig.base.json');
 
 module.exports = {
-  testEnvironment: 'node',
+  // node, plus the main realm's typed arrays so onnxruntime-node's tensors pass its own checks.
+  testEnvironment: path.join(__dirname, 'jest.environment.js'),
   transform: {
     '^.+\\.ts$': ['ts-jest', { tsconfig: path.join(__dirname, 'tsconfig.spec.json') }],
   },

@@ -10,7 +10,6 @@ const u16be = (b: Uint8Array, at: number): number => ((b[at] ?? 0) << 8) | (b[at
 const u16le = (b: Uint8Array, at: number): number => (b[at] ?? 0) | ((b[at + 1] ?? 0) << 8);
 const u24le = (b: Uint8Array, at: number): number => u16le(b, at) | ((b[at + 2] ?? 0) << 16);
 const u32be = (b: Uint8Array, at: number): number => u16be(b, at) * 0x10000 + u16be(b, at + 2);
-const i32le = (b: Uint8Array, at: number): number => u16le(b, at) | (u16le(b, at + 2) << 16) | 0;
 
 /** Reads the declared size from the header; undefined when the header is cut short or malformed. */
 export function readImageSize(bytes: Uint8Array, format: ImageFormat): ImageSize | undefined {
@@ -24,21 +23,11 @@ function readSize(b: Uint8Array, format: ImageFormat): ImageSize | undefined {
       return b.length >= 24 ? { width: u32be(b, 16), height: u32be(b, 20) } : undefined;
     case 'gif':
       return b.length >= 10 ? { width: u16le(b, 6), height: u16le(b, 8) } : undefined;
-    case 'bmp':
-      return bmpSize(b);
     case 'webp':
       return webpSize(b);
     case 'jpeg':
       return jpegSize(b);
   }
-}
-
-function bmpSize(b: Uint8Array): ImageSize | undefined {
-  const headerBytes = u16le(b, 14);
-  if (headerBytes === 12) return { width: u16le(b, 18), height: u16le(b, 20) };
-  if (b.length < 26) return undefined;
-  // A negative height marks a top-down bitmap.
-  return { width: i32le(b, 18), height: Math.abs(i32le(b, 22)) };
 }
 
 function webpSize(b: Uint8Array): ImageSize | undefined {

@@ -9,20 +9,6 @@ const limits = { maxPixels: 40_000_000, maxSidePx: 10_000, maxAspectRatio: 20 };
 const blank = (width: number, height: number) =>
   sharp({ create: { width, height, channels: 3, background: '#808080' } });
 
-/** A BMP header (BITMAPINFOHEADER) followed by one row of pixels. */
-function bmp(width: number, height: number): Buffer {
-  const b = Buffer.alloc(54 + 4);
-  b.write('BM', 0, 'latin1');
-  b.writeUInt32LE(b.length, 2);
-  b.writeUInt32LE(54, 10);
-  b.writeUInt32LE(40, 14);
-  b.writeInt32LE(width, 18);
-  b.writeInt32LE(height, 22);
-  b.writeUInt16LE(1, 26);
-  b.writeUInt16LE(24, 28);
-  return b;
-}
-
 describe('sniffFormat and readImageSize', () => {
   it('reads a real JPEG photo', async () => {
     const bytes = await readFile(photo);
@@ -38,7 +24,6 @@ describe('sniffFormat and readImageSize', () => {
     ['webp', () => blank(321, 123).webp({ lossless: true }).toBuffer()],
     ['webp', () => blank(321, 123).webp().withMetadata({ orientation: 3 }).toBuffer()],
     ['jpeg', () => blank(321, 123).jpeg({ progressive: true }).toBuffer()],
-    ['bmp', () => Promise.resolve(bmp(321, -123))],
   ] as const)('reads a %s header without decoding', async (format, make) => {
     const bytes = await make();
     expect(sniffFormat(bytes)).toBe(format);
@@ -74,6 +59,7 @@ describe('describeRefusedFormat', () => {
     ['SVG', () => Promise.resolve(Buffer.from('<?xml version="1.0"?>\n<svg xmlns="x"/>'))],
     ['SVG', () => Promise.resolve(Buffer.from('  <svg width="10" height="10"></svg>'))],
     ['PDF', () => Promise.resolve(Buffer.from('%PDF-1.7\n'))],
+    ['BMP', () => Promise.resolve(Buffer.concat([Buffer.from('BM'), Buffer.alloc(60)]))],
     ['PostScript/EPS', () => Promise.resolve(Buffer.from('%!PS-Adobe-3.0 EPSF-3.0\n'))],
   ] as const)('names %s', async (name, make) => {
     const bytes = await make();

@@ -1,4 +1,4 @@
-// Jest's node environment runs each test file in its own vm context, with its own typed-array
+// The test environment of every jest project. Jest's node environment runs each test file in its own vm context, with its own typed-array
 // constructors. onnxruntime-node creates output tensors' data in Node's main context, so
 // onnxruntime-common (loaded inside the test context) rejects them:
 // "A float32 tensor's data must be type of function Float32Array()" (microsoft/onnxruntime#16622).

@@ -1,0 +1,70 @@
+import sharp from 'sharp';
+import { ServiceError } from '@imgcls/contracts';
+import { ALLOWED_FORMATS, checkImageSize, sniffFormat } from '@imgcls/image-probe';
+import type { RgbImage } from './pil-resample';
+
+/** sharp's format names for what the service accepts; image-probe's names are the same. */
+const ACCEPTED_FORMATS: ReadonlySet<string> = new Set(ALLOWED_FORMATS);
+
+/**
+ * Decodes to packed 8-bit RGB at full size, as PIL's `open(...).convert('RGB')` does: EXIF
+ * orientation applied, first frame only, alpha dropped (not composited), grey expanded to
+ * three channels, 16-bit reduced to 8-bit, CMYK converted. Embedded ICC profiles are ignored
+ * because PIL ignores them; applying them moves the colours away from the reference.
+ */
+export async function decodeRgb(bytes: Uint8Array, maxInputPixels: number): Promise<RgbImage> {
+  await checkHeader(bytes, maxInputPixels);
+  const { data, info } = await sharp(bytes, {
+    // 'error' rejects truncated data, as PIL does by default, but accepts what libjpeg only
+    // warns about (stray bytes before a marker), as PIL does; sharp's default 'warning' doesn't.
+    failOn: 'error',
+    limitInputPixels: maxInputPixels,
+    sequentialRead: true,
+    ignoreIcc: true,
+  })
+    .rotate()
+    .removeAlpha()
+    .toColourspace('srgb')
+    .raw({ depth: 'uchar' })
+    .toBuffer({ resolveWithObject: true })
+    .catch((): never => {
+      throw new ServiceError('INVALID_IMAGE', 'the image data is corrupt or truncated');
+    });
+  if (info.channels !== 3 || data.length !== info.width * info.height * 3) {
+    throw new ServiceError(
+      'INVALID_IMAGE',
+      `the image decoded to ${info.channels} channels, not RGB`,
+    );
+  }
+  return { width: info.width, height: info.height, data };
+}
+
+/** Reads only the header: refuses other formats and pixel bombs before any pixel is decoded. */
+async function checkHeader(bytes: Uint8Array, maxInputPixels: number): Promise<void> {
+  // No pixel limit here: metadata() reads only the header, and sharp would otherwise refuse
+  // a pixel bomb without telling us its size.
+  const metadata = await sharp(bytes, { limitInputPixels: false })
+    .metadata()
+    .catch((): never => {
+      if (sniffFormat(bytes) !== undefined) {
+        throw new ServiceError('INVALID_IMAGE', 'the image header is corrupt or truncated');
+      }
+      throw new ServiceError(
+        'UNSUPPORTED_FORMAT',
+        'the bytes are not a JPEG, PNG, WebP or GIF image',
+      );
+    });
+  const { format, width, height } = metadata;
+  if (!ACCEPTED_FORMATS.has(format)) {
+    throw new ServiceError(
+      'UNSUPPORTED_FORMAT',
+      `the image is ${format.toUpperCase()}; accepted formats are JPEG, PNG, WebP and GIF`,
+    );
+  }
+  // The api checks sides and aspect ratio too; here only the decoder's own pixel budget.
+  const refusal = checkImageSize(
+    { width, height },
+    { maxPixels: maxInputPixels, maxSidePx: Infinity, maxAspectRatio: Infinity },
+  );
+  if (refusal) throw refusal;
+}

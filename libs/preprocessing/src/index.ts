@@ -1,0 +1,2 @@
+export { IMAGENET_SPEC, tensorLength, type ModelSpec, type PreprocessOptions } from './model-spec';
+export { preprocessImage, preprocessInto } from './preprocess';

@@ -1,0 +1,64 @@
+/**
+ * How a model wants its input prepared. It comes from the model manifest's `preprocessing`
+ * field, so nothing outside this object hard-codes a size, a crop or the normalisation.
+ */
+export interface ModelSpec {
+  /** The shorter side is resized to this (torchvision `Resize(int)`). */
+  resizeShorterTo: number;
+  /** Side of the square center crop taken from the resized image. */
+  cropSize: number;
+  /** PIL's antialiased bilinear filter, the only one implemented. */
+  resizeFilter: 'bilinear';
+  channelOrder: 'RGB';
+  layout: 'NCHW';
+  /** uint8 values are divided by this (255 turns them into [0, 1], like `ToTensor`). */
+  scale: number;
+  mean: readonly [number, number, number];
+  std: readonly [number, number, number];
+}
+
+export interface PreprocessOptions {
+  /** Images with more pixels (width × height) are refused before decoding. */
+  maxInputPixels: number;
+}
+
+/**
+ * torchvision's ImageNet evaluation transform: Resize(256), CenterCrop(224), ToTensor,
+ * Normalize. Production code reads its spec from the model manifest; tests use this one.
+ */
+export const IMAGENET_SPEC: ModelSpec = {
+  resizeShorterTo: 256,
+  cropSize: 224,
+  resizeFilter: 'bilinear',
+  channelOrder: 'RGB',
+  layout: 'NCHW',
+  scale: 255,
+  mean: [0.485, 0.456, 0.406],
+  std: [0.229, 0.224, 0.225],
+};
+
+/** Number of floats one image occupies in the model input. */
+export function tensorLength(spec: ModelSpec): number {
+  return 3 * spec.cropSize * spec.cropSize;
+}
+
+/**
+ * A bad spec is a deployment mistake, not bad input: it throws a plain Error naming the field.
+ * The crop must fit inside the resized image because torchvision's zero padding is not ported.
+ */
+export function assertValidSpec(spec: ModelSpec): void {
+  const positiveInt = (n: number): boolean => Number.isInteger(n) && n > 0;
+  if (!positiveInt(spec.resizeShorterTo) || !positiveInt(spec.cropSize)) {
+    throw new Error(
+      `invalid model spec: resizeShorterTo=${spec.resizeShorterTo} and cropSize=${spec.cropSize} must be positive integers`,
+    );
+  }
+  if (spec.cropSize > spec.resizeShorterTo) {
+    throw new Error(
+      `invalid model spec: cropSize=${spec.cropSize} is larger than resizeShorterTo=${spec.resizeShorterTo}`,
+    );
+  }
+  if (!(spec.scale > 0) || spec.std.some((s) => !(s > 0))) {
+    throw new Error('invalid model spec: scale and every std must be positive');
+  }
+}
