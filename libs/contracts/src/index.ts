@@ -1,3 +1,4 @@
 export * from './errors';
+export * from './jobs';
 export * from './queue';
 export * from './result';
