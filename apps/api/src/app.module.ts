@@ -5,13 +5,14 @@ import { InferenceController } from './inference/inference.controller';
 import { InferenceService } from './inference/inference.service';
 import { UploadReader } from './inference/upload-reader';
 import { ClassifyQueue } from './queue/classify-queue';
+import { WebController } from './web/web.controller';
 
 @Module({})
 export class AppModule {
   static forConfig(config: ApiConfig): DynamicModule {
     return {
       module: AppModule,
-      controllers: [InferenceController, HealthController],
+      controllers: [InferenceController, HealthController, WebController],
       providers: [
         { provide: API_CONFIG, useValue: config },
         ClassifyQueue,
