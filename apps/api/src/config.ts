@@ -15,6 +15,8 @@ export interface ApiConfig {
   readonly syncTimeoutMs: number;
   /** How long finished jobs and their results are kept. */
   readonly resultTtlS: number;
+  /** At most this many finished jobs are kept, whatever their age, so Redis stays bounded. */
+  readonly resultMaxCount: number;
   /** Safety net for upload bytes in Redis; workers delete them as soon as a job ends. */
   readonly imageTtlS: number;
   /** Attempts per job for transient failures (bad input is never retried). */
@@ -37,6 +39,7 @@ export function loadApiConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
     MAX_ASPECT_RATIO: positiveInt({ default: 20 }),
     SYNC_TIMEOUT_MS: positiveInt({ default: 30_000 }),
     RESULT_TTL_S: positiveInt({ default: 3600 }),
+    RESULT_MAX_COUNT: positiveInt({ default: 10_000 }),
     IMAGE_TTL_S: positiveInt({ default: 600 }),
     JOB_ATTEMPTS: positiveInt({ default: 3 }),
     TOP_K: positiveInt({ default: 5 }),
@@ -56,6 +59,7 @@ export function loadApiConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
     maxAspectRatio: e.MAX_ASPECT_RATIO,
     syncTimeoutMs: e.SYNC_TIMEOUT_MS,
     resultTtlS: e.RESULT_TTL_S,
+    resultMaxCount: e.RESULT_MAX_COUNT,
     imageTtlS: e.IMAGE_TTL_S,
     jobAttempts: e.JOB_ATTEMPTS,
     defaultTopK: e.TOP_K,

@@ -5,6 +5,9 @@ import type { ApiConfig } from './config';
 import { ErrorFilter } from './errors/error.filter';
 import { ClassifyQueue } from './queue/classify-queue';
 
+const READY_WAIT_MS = 5_000;
+const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms).unref());
+
 /**
  * Builds the api exactly as production runs it; main.ts and the tests both call this, so the
  * tests exercise the real filters and limits.
@@ -16,12 +19,12 @@ export async function createApp(config: ApiConfig): Promise<NestExpressApplicati
     logger: config.logLevel === 'silent' ? false : ['error', 'warn', 'log'],
   });
   configureApp(app);
-  await app.get(ClassifyQueue).ready();
+  // With Redis away at boot the api still starts (and answers 503) rather than hang.
+  await Promise.race([app.get(ClassifyQueue).ready(), delay(READY_WAIT_MS)]);
   return app;
 }
 
 export function configureApp(app: NestExpressApplication): void {
   app.disable('x-powered-by');
   app.useGlobalFilters(new ErrorFilter());
-  app.enableShutdownHooks();
 }

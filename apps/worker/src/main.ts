@@ -35,6 +35,14 @@ async function main(): Promise<void> {
     },
   );
   worker.on('error', (error: Error) => logger.warn(`worker: ${error.message}`));
+  // Logged once BullMQ has recorded the result, so each job has exactly one such line.
+  worker.on('completed', (job, result) => {
+    const { class_id, timings } = result;
+    logger.info(
+      { job_id: job.id, request_id: job.data.requestId, class_id, timings },
+      'job succeeded',
+    );
+  });
   await worker.waitUntilReady();
   logger.info(
     { queue: CLASSIFY_QUEUE, prefix: config.queuePrefix, concurrency: config.concurrency },

@@ -3,6 +3,8 @@ import { ServiceError, type ErrorBody } from '@imgcls/contracts';
 import type { Response } from 'express';
 import { errorCodeForHttpStatus, httpStatusFor } from './error-status';
 
+const RETRY_AFTER_S = '1';
+
 /**
  * Turns every error into `{"error": {"code", "message"}}` with its status. Messages of
  * unexpected errors are logged, never sent: a body carries no stack, path or internal id.
@@ -17,6 +19,8 @@ export class ErrorFilter implements ExceptionFilter {
     if (response.headersSent) return;
     // A refused body may still be arriving; closing is cheaper than reading it to the end.
     if (status === 413) response.setHeader('Connection', 'close');
+    // Overload and outages are temporary: tell clients when to come back.
+    if (status === 503) response.setHeader('Retry-After', RETRY_AFTER_S);
     response.status(status).json(body);
   }
 

@@ -1,5 +1,5 @@
-import { Controller, HttpCode, Post, Query, Req, Res } from '@nestjs/common';
-import type { ClassifyResponse } from '@imgcls/contracts';
+import { Controller, Headers, HttpCode, Post, Query, Req, Res } from '@nestjs/common';
+import { ServiceError, type ClassifyResponse, type JobAccepted } from '@imgcls/contracts';
 import type { Request, Response } from 'express';
 import { randomUUID } from 'node:crypto';
 import { InferenceService } from './inference.service';
@@ -12,17 +12,44 @@ export class InferenceController {
     private readonly inference: InferenceService,
   ) {}
 
-  /** Classifies one image: multipart field `file`, or a raw `image/*` body. */
+  /**
+   * Classifies one image: multipart field `file`, or a raw `image/*` body. Waits for the
+   * result (200) unless the client asks to poll (`Prefer: respond-async` or `?mode=async`);
+   * a job that outlives `SYNC_TIMEOUT_MS` is also handed back as 202 with its `Location`.
+   */
   @Post('run_inference')
   @HttpCode(200)
   async runInference(
     @Req() req: Request,
     @Res({ passthrough: true }) res: Response,
     @Query('top_k') topK?: string,
-  ): Promise<ClassifyResponse> {
+    @Query('mode') mode?: string,
+    @Headers('prefer') prefer?: string,
+  ): Promise<ClassifyResponse | JobAccepted> {
+    const wantsAsync = prefersAsync(mode, prefer);
     const image = await this.uploads.read(req, res);
-    return this.inference.classify(image, { topK, requestId: requestIdOf(req) });
+    const outcome = await this.inference.classify(image, {
+      topK,
+      requestId: requestIdOf(req),
+      wait: !wantsAsync,
+    });
+    if (outcome.kind === 'done') return outcome.response;
+    res.status(202).location(outcome.accepted.status_url);
+    if (wantsAsync && mode === undefined) res.setHeader('Preference-Applied', 'respond-async');
+    return outcome.accepted;
   }
+}
+
+/** `?mode=` wins over the RFC 7240 `Prefer` header. */
+function prefersAsync(mode: string | undefined, prefer: string | undefined): boolean {
+  if (mode === 'async') return true;
+  if (mode === 'sync') return false;
+  if (mode !== undefined) {
+    throw new ServiceError('INVALID_REQUEST', `mode must be "sync" or "async"; got "${mode}"`);
+  }
+  return (prefer ?? '')
+    .split(/[,;]/)
+    .some((token) => token.trim().toLowerCase() === 'respond-async');
 }
 
 /** A caller's X-Request-Id (if it is sane) ties its logs to ours; otherwise we make one. */

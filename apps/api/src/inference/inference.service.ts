@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { ServiceError, type ClassifyResponse } from '@imgcls/contracts';
+import { ServiceError, type ClassifyResponse, type JobAccepted } from '@imgcls/contracts';
 import {
   checkImageSize,
   describeRefusedFormat,
@@ -10,6 +10,7 @@ import {
 } from '@imgcls/image-probe';
 import { randomUUID } from 'node:crypto';
 import { API_CONFIG, type ApiConfig } from '../config';
+import { jobAccepted, jobStatus } from '../jobs/job-state';
 import { ClassifyQueue } from '../queue/classify-queue';
 
 const ALLOWED = Object.values(FORMAT_NAMES).join(', ');
@@ -19,9 +20,15 @@ export interface ClassifyOptions {
   /** The `top_k` query parameter as sent, if any. */
   topK: string | undefined;
   requestId: string;
+  /** Wait for the result (synchronous) or answer as soon as the job is queued. */
+  wait: boolean;
 }
 
-/** Checks an upload from its header alone, enqueues it and waits for the worker's answer. */
+/** Either the result, or a job still under way that the caller polls. */
+export type ClassifyOutcome =
+  { kind: 'done'; response: ClassifyResponse } | { kind: 'accepted'; accepted: JobAccepted };
+
+/** Checks an upload from its header alone, enqueues it and, if asked, waits for the answer. */
 @Injectable()
 export class InferenceService {
   private readonly limits: ImageLimits;
@@ -37,7 +44,7 @@ export class InferenceService {
     };
   }
 
-  async classify(image: Buffer, options: ClassifyOptions): Promise<ClassifyResponse> {
+  async classify(image: Buffer, options: ClassifyOptions): Promise<ClassifyOutcome> {
     const topK = this.parseTopK(options.topK);
     this.checkImage(image);
     const jobId = randomUUID();
@@ -46,8 +53,13 @@ export class InferenceService {
       topK,
       submittedAtMs: Date.now(),
     });
+    if (!options.wait) return { kind: 'accepted', accepted: jobAccepted(jobId, 'queued') };
     const result = await this.queue.result(job, this.config.syncTimeoutMs);
-    return { job_id: jobId, ...result };
+    if (result) return { kind: 'done', response: { job_id: jobId, ...result } };
+    // Out of time: the job goes on, and the caller gets where to poll for it.
+    const state = await this.queue.find(jobId);
+    const status = (state && jobStatus(state.state)) ?? 'queued';
+    return { kind: 'accepted', accepted: jobAccepted(jobId, status) };
   }
 
   private parseTopK(value: string | undefined): number {

@@ -12,41 +12,43 @@ import { Job, Queue, QueueEvents } from 'bullmq';
 import IORedis from 'ioredis';
 import { API_CONFIG, type ApiConfig } from '../config';
 
-type ClassifyJob = Job<ClassifyJobData, ClassifyResult>;
+export type ClassifyJob = Job<ClassifyJobData, ClassifyResult>;
+
+/** A Redis call that takes longer than this is treated as Redis being away. */
+const REDIS_CALL_TIMEOUT_MS = 2_000;
 
 /**
- * The api's side of the queue: stores an upload's bytes, enqueues its job and waits for the
- * result through one QueueEvents stream shared by every request of this process.
+ * The api's side of the queue: stores an upload's bytes, enqueues its job, waits for results
+ * through one QueueEvents stream shared by every request of this process, and reads jobs
+ * back for polling. Every Redis failure surfaces as UNAVAILABLE, at once, never as a hang.
  */
 @Injectable()
 export class ClassifyQueue implements OnApplicationShutdown {
   private readonly logger = new Logger(ClassifyQueue.name);
-  /** Commands fail at once while Redis is away, so a request gets 503 instead of hanging. */
+  /** Commands fail at once while Redis is away (no offline queue). */
   private readonly redis: IORedis;
   private readonly queue: Queue<ClassifyJobData, ClassifyResult>;
   private readonly events: QueueEvents;
 
   constructor(@Inject(API_CONFIG) private readonly config: ApiConfig) {
-    this.redis = new IORedis(config.redisUrl, {
-      enableOfflineQueue: false,
-      maxRetriesPerRequest: 1,
-    });
-    this.redis.on('error', (error: Error) => this.logger.warn(`redis: ${error.message}`));
+    const failFast = { enableOfflineQueue: false, maxRetriesPerRequest: 1 };
+    this.redis = new IORedis(config.redisUrl, failFast);
+    this.redis.on('error', (error: Error) => this.warn('redis', error));
     const prefix = config.queuePrefix;
     this.queue = new Queue(CLASSIFY_QUEUE, {
-      connection: { url: config.redisUrl, enableOfflineQueue: false, maxRetriesPerRequest: 1 },
+      connection: { url: config.redisUrl, ...failFast },
       prefix,
       defaultJobOptions: {
         attempts: config.jobAttempts,
         backoff: { type: 'exponential', delay: 500 },
         // Kept long enough for late waiters and pollers, bounded so Redis stays small.
-        removeOnComplete: { age: config.resultTtlS, count: 100_000 },
-        removeOnFail: { age: config.resultTtlS, count: 100_000 },
+        removeOnComplete: { age: config.resultTtlS, count: config.resultMaxCount },
+        removeOnFail: { age: config.resultTtlS, count: config.resultMaxCount },
       },
     });
-    this.queue.on('error', (error: Error) => this.logger.warn(`queue: ${error.message}`));
+    this.queue.on('error', (error: Error) => this.warn('queue', error));
     this.events = new QueueEvents(CLASSIFY_QUEUE, { connection: { url: config.redisUrl }, prefix });
-    this.events.on('error', (error: Error) => this.logger.warn(`queue events: ${error.message}`));
+    this.events.on('error', (error: Error) => this.warn('queue events', error));
   }
 
   /** Resolves once the events stream is subscribed, so no job can finish unseen. */
@@ -60,39 +62,77 @@ export class ClassifyQueue implements OnApplicationShutdown {
     data: Omit<ClassifyJobData, 'imageKey'>,
   ): Promise<ClassifyJob> {
     const key = imageKey(this.config.queuePrefix, jobId);
-    try {
+    return this.call('enqueue', async () => {
       await this.redis.set(key, image, 'EX', this.config.imageTtlS);
-      return await this.queue.add(CLASSIFY_JOB, { ...data, imageKey: key }, { jobId });
-    } catch (error) {
-      this.logger.warn(`enqueue failed: ${error instanceof Error ? error.message : String(error)}`);
-      throw new ServiceError('UNAVAILABLE', 'the job queue is unreachable; retry shortly');
-    }
+      return this.queue.add(CLASSIFY_JOB, { ...data, imageKey: key }, { jobId });
+    });
   }
 
-  /** Waits for the job's result; a failed job becomes its coded error, a slow one TIMEOUT. */
-  async result(job: ClassifyJob, timeoutMs: number): Promise<ClassifyResult> {
+  /**
+   * Waits up to `timeoutMs` for the job. Resolves with its result, throws its coded error if it
+   * failed, and resolves undefined if it is still queued or running (the job goes on).
+   */
+  async result(job: ClassifyJob, timeoutMs: number): Promise<ClassifyResult | undefined> {
     try {
       return await job.waitUntilFinished(this.events, timeoutMs);
     } catch {
       // Ask the job, not the error text, why the wait ended.
-      const current = await Job.fromId<ClassifyJobData, ClassifyResult>(this.queue, job.id ?? '');
-      const state = current ? await current.getState() : 'unknown';
-      if (current && state === 'completed') return current.returnvalue;
-      if (current && state === 'failed') throw decodeJobFailure(current.failedReason);
-      throw new ServiceError('TIMEOUT', `the job did not finish within ${timeoutMs} ms`);
+      const current = await this.find(job.id ?? '');
+      if (current === undefined) {
+        throw new ServiceError('UNAVAILABLE', 'the job was lost by the queue; submit it again');
+      }
+      if (current.state === 'completed') return current.job.returnvalue;
+      if (current.state === 'failed') throw decodeJobFailure(current.job.failedReason);
+      return undefined;
     }
   }
 
+  /** The job and its state, or undefined when no such job exists (or it was removed). */
+  async find(jobId: string): Promise<{ job: ClassifyJob; state: string } | undefined> {
+    return this.call('read job', async () => {
+      const job = await Job.fromId<ClassifyJobData, ClassifyResult>(this.queue, jobId);
+      return job ? { job, state: await job.getState() } : undefined;
+    });
+  }
+
+  /** Removes a finished job whose retention ran out (BullMQ prunes only when others finish). */
+  async remove(jobId: string): Promise<void> {
+    await this.call('remove job', () => this.queue.remove(jobId));
+  }
+
   async ping(): Promise<boolean> {
-    try {
-      return (await this.redis.ping()) === 'PONG';
-    } catch {
-      return false;
-    }
+    return this.call('ping', () => this.redis.ping()).then(
+      (answer) => answer === 'PONG',
+      () => false,
+    );
   }
 
   async onApplicationShutdown(): Promise<void> {
     await Promise.allSettled([this.events.close(), this.queue.close()]);
     this.redis.disconnect();
+  }
+
+  /** Runs a Redis operation with a deadline; any failure becomes UNAVAILABLE. */
+  private async call<T>(what: string, operation: () => Promise<T>): Promise<T> {
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () => reject(new Error(`${what} took over ${REDIS_CALL_TIMEOUT_MS} ms`)),
+        REDIS_CALL_TIMEOUT_MS,
+      );
+    });
+    try {
+      return await Promise.race([operation(), deadline]);
+    } catch (error) {
+      if (error instanceof ServiceError) throw error;
+      this.warn(what, error);
+      throw new ServiceError('UNAVAILABLE', 'the job queue is unreachable; retry shortly');
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  private warn(what: string, error: unknown): void {
+    this.logger.warn(`${what}: ${error instanceof Error ? error.message : String(error)}`);
   }
 }

@@ -5,6 +5,9 @@ import { REPO_ROOT } from '@imgcls/testing';
 export const API_MAIN = join(REPO_ROOT, 'dist/apps/api/apps/api/src/main.js');
 export const WORKER_MAIN = join(REPO_ROOT, 'dist/apps/worker/apps/worker/src/main.js');
 
+/** Enough for every log line of a long suite; bounded so a runaway process cannot eat memory. */
+const MAX_OUTPUT_CHARS = 8_000_000;
+
 /** A built app running as its own process, with its output kept for failure reports. */
 export class ServiceProcess {
   private output = '';
@@ -15,7 +18,7 @@ export class ServiceProcess {
     readonly child: ChildProcess,
   ) {
     const keep = (chunk: Buffer) => {
-      this.output = (this.output + chunk.toString()).slice(-20_000);
+      this.output = (this.output + chunk.toString()).slice(-MAX_OUTPUT_CHARS);
     };
     child.stdout?.on('data', keep);
     child.stderr?.on('data', keep);
@@ -37,6 +40,14 @@ export class ServiceProcess {
 
   get log(): string {
     return this.output;
+  }
+
+  /** The JSON log lines whose `msg` is `message`. */
+  logEntries(message: string): Record<string, unknown>[] {
+    return this.output
+      .split('\n')
+      .filter((line) => line.startsWith('{') && line.includes(`"msg":"${message}"`))
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
   }
 
   /** Resolves with the first match of `pattern` in the output; fails if the process exits first. */

@@ -8,6 +8,8 @@ export interface StackOptions {
   workers?: number;
   /** Extra environment for both apps. */
   env?: NodeJS.ProcessEnv;
+  /** Another Redis than the shared one (e.g. a private server a test stops). */
+  redisUrl?: string;
 }
 
 /** An api and its workers as separate processes, on their own queue prefix. */
@@ -20,14 +22,17 @@ export interface Stack {
   startWorker(): Promise<ServiceProcess>;
   /** Stops every process and removes every Redis key the stack made. */
   stop(): Promise<void>;
+  /** Workers' "job succeeded" log entries, by job id: one entry per job when none ran twice. */
+  succeededJobIds(): string[];
 }
 
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
-  await assertRedisUp(); // fail loudly, never skip
+  const redisUrl = options.redisUrl ?? TEST_REDIS_URL;
+  await assertRedisUp(redisUrl); // fail loudly, never skip
   const prefix = testPrefix('e2e');
   const env: NodeJS.ProcessEnv = {
     ...process.env,
-    REDIS_URL: TEST_REDIS_URL,
+    REDIS_URL: redisUrl,
     QUEUE_PREFIX: prefix,
     MODEL: options.model ?? 'densenet121-synthetic',
     HOST: '127.0.0.1',
@@ -54,15 +59,23 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       api,
       workers,
       startWorker,
-      stop: () => stopAll([api, ...workers], prefix),
+      succeededJobIds: () =>
+        workers.flatMap((w) =>
+          w.logEntries('job succeeded').map((entry) => String(entry['job_id'])),
+        ),
+      stop: () => stopAll([api, ...workers], prefix, redisUrl),
     };
   } catch (error) {
-    await stopAll([api, ...workers], prefix);
+    await stopAll([api, ...workers], prefix, redisUrl);
     throw error;
   }
 }
 
-async function stopAll(processes: ServiceProcess[], prefix: string): Promise<void> {
+async function stopAll(
+  processes: ServiceProcess[],
+  prefix: string,
+  redisUrl: string,
+): Promise<void> {
   await Promise.all(processes.map((p) => p.stop('SIGTERM')));
-  await deleteKeysWithPrefix(prefix);
+  await deleteKeysWithPrefix(prefix, redisUrl).catch(() => 0); // a private Redis may be gone
 }

@@ -43,7 +43,6 @@ export class ClassifyProcessor {
     try {
       const result = await this.classify(job, startedAtMs);
       await redis.del(job.data.imageKey);
-      log.info({ class_id: result.class_id, timings: result.timings }, 'job succeeded');
       return result;
     } catch (error) {
       const lastAttempt = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
