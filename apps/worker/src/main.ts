@@ -1,10 +1,10 @@
-import { CLASSIFY_QUEUE, type ClassifyJobData, type ClassifyResult } from '@imgcls/contracts';
+import { CLASSIFY_QUEUE } from '@imgcls/contracts';
 import { StartupError } from '@imgcls/env';
-import { Worker } from 'bullmq';
 import IORedis from 'ioredis';
 import pino from 'pino';
 import { loadModel } from './boot';
 import { ClassifyProcessor } from './classify/classify.processor';
+import { createClassifyWorker } from './classify/classify.worker';
 import { loadWorkerConfig } from './config';
 
 async function main(): Promise<void> {
@@ -23,26 +23,7 @@ async function main(): Promise<void> {
     logger,
     maxImagePixels: config.maxImagePixels,
   });
-  const worker = new Worker<ClassifyJobData, ClassifyResult>(
-    CLASSIFY_QUEUE,
-    (job) => processor.process(job),
-    {
-      connection: { url: config.redisUrl, maxRetriesPerRequest: null },
-      prefix: config.queuePrefix,
-      concurrency: config.concurrency,
-      lockDuration: config.lockDurationMs,
-      stalledInterval: config.stalledIntervalMs,
-    },
-  );
-  worker.on('error', (error: Error) => logger.warn(`worker: ${error.message}`));
-  // Logged once BullMQ has recorded the result, so each job has exactly one such line.
-  worker.on('completed', (job, result) => {
-    const { class_id, timings } = result;
-    logger.info(
-      { job_id: job.id, request_id: job.data.requestId, class_id, timings },
-      'job succeeded',
-    );
-  });
+  const worker = createClassifyWorker(processor, config, logger);
   await worker.waitUntilReady();
   logger.info(
     { queue: CLASSIFY_QUEUE, prefix: config.queuePrefix, concurrency: config.concurrency },

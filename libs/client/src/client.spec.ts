@@ -1,80 +1,194 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { ApiError, Client } from './client';
+import { ApiError } from './api-error';
+import { Client } from './client';
+import {
+  accepted,
+  apiError,
+  classifyResponse,
+  jobState,
+  multipartFile,
+  ok,
+  startFakeApi,
+  type FakeApi,
+  type Reply,
+  type SeenRequest,
+} from './test/fake-api';
 
-type Handler = (req: IncomingMessage, body: Buffer, res: ServerResponse) => void;
+const image = Buffer.from('IMAGEBYTES');
+const fastPolls = { initialDelayMs: 5, maxDelayMs: 20 };
 
-/** A loopback server that records what the client sent and answers as told. */
-async function serve(handler: Handler): Promise<{ server: Server; url: string }> {
-  const server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => handler(req, Buffer.concat(chunks), res));
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
+/** The api of the contract, with job `j1` going through `states` (the last one repeats). */
+function jobsApi(first: Reply, states: Reply[]): (request: SeenRequest) => Reply {
+  return (request) => {
+    if (request.method === 'POST' && request.path === '/run_inference') return first;
+    if (request.method === 'GET' && request.path === '/jobs/j1') {
+      return (
+        (states.length > 1 ? states.shift() : states[0]) ?? apiError(500, 'INTERNAL', 'no state')
+      );
+    }
+    return apiError(404, 'NOT_FOUND', `no route ${request.method} ${request.path}`);
+  };
 }
 
-const prediction = { class_id: 'n01440764', class_name: 'tench', class_index: 0, probability: 0.9 };
-
 describe('Client', () => {
-  let server: Server | undefined;
-  afterEach(() => server?.close());
+  let api: FakeApi | undefined;
+  afterEach(() => api?.close());
 
-  it('sends the image as the multipart field "file" and returns the typed result', async () => {
-    let seen = '';
-    const started = await serve((req, body, res) => {
-      seen = `${req.method} ${req.url} ${req.headers['content-type']?.split(';')[0]} ${body.includes('name="file"; filename="fish.jpg"')} ${body.includes('IMAGEBYTES')}`;
-      res.setHeader('content-type', 'application/json');
-      res.end(
-        JSON.stringify({
-          ...prediction,
-          top_k: [prediction],
-          model: { name: 'm', test_model: true },
-          job_id: 'j1',
-          timings: {},
-        }),
-      );
-    });
-    server = started.server;
-    const result = await new Client({ url: `${started.url}/` }).classify(
-      Buffer.from('IMAGEBYTES'),
-      {
-        filename: 'fish.jpg',
-        topK: 1,
-      },
-    );
-    expect(seen).toBe('POST /run_inference?top_k=1 multipart/form-data true true');
+  async function client(answer: (request: SeenRequest) => Reply, apiKey?: string): Promise<Client> {
+    api = await startFakeApi(answer);
+    return new Client({ url: `${api.url}/`, apiKey, backoff: fastPolls });
+  }
+
+  it('sends the image as the multipart field "file" and returns the synchronous result', async () => {
+    const c = await client(() => ok(classifyResponse('j1')), 'k3y');
+    const result = await c.classify(image, { filename: 'fish.JPG', topK: 3, requestId: 'r-1' });
     expect(result.class_name).toBe('tench');
-    expect(result.job_id).toBe('j1');
+    const [post] = api?.requests ?? [];
+    expect(post).toMatchObject({ method: 'POST', path: '/run_inference' });
+    expect(post?.query.get('top_k')).toBe('3');
+    expect(post?.headers).toMatchObject({
+      'x-api-key': 'k3y',
+      'x-request-id': 'r-1',
+      accept: 'application/json',
+    });
+    expect(post?.headers['prefer']).toBeUndefined();
+    expect(post?.headers['content-type']).toMatch(/^multipart\/form-data; boundary=/);
+    expect(post && multipartFile(post.body)).toEqual({
+      disposition: 'name="file"; filename="fish.JPG"',
+      type: 'image/jpeg',
+      bytes: 'IMAGEBYTES',
+    });
   });
 
-  it('turns an error body into an ApiError with its code and status', async () => {
-    const started = await serve((_req, _body, res) => {
-      res.statusCode = 415;
-      res.end(
-        JSON.stringify({ error: { code: 'UNSUPPORTED_FORMAT', message: 'the upload is TIFF' } }),
-      );
+  it('in async mode submits with Prefer: respond-async, then polls the job until it succeeds', async () => {
+    const states = [jobState('j1', 'queued'), jobState('j1', 'running')];
+    const c = await client(
+      jobsApi(accepted('j1'), [
+        ...states,
+        jobState('j1', 'succeeded', { result: classifyResponse('j1') }),
+      ]),
+      'k',
+    );
+    const result = await c.classify(image, { mode: 'async' });
+    expect(result.job_id).toBe('j1');
+    expect(
+      api?.requests.map(
+        (r) => `${r.method} ${r.path} ${r.headers['prefer'] ?? '-'} ${r.headers['x-api-key']}`,
+      ),
+    ).toEqual([
+      'POST /run_inference respond-async k',
+      'GET /jobs/j1 - k',
+      'GET /jobs/j1 - k',
+      'GET /jobs/j1 - k',
+    ]);
+  });
+
+  it('follows a synchronous request that the api answered 202 (SYNC_TIMEOUT_MS) by polling', async () => {
+    const c = await client(
+      jobsApi(accepted('j1'), [jobState('j1', 'succeeded', { result: classifyResponse('j1') })]),
+    );
+    await expect(c.classify(image)).resolves.toMatchObject({ job_id: 'j1' });
+    expect(api?.requests.map((r) => r.method)).toEqual(['POST', 'GET']);
+  });
+
+  it('throws the failed job’s own code', async () => {
+    const failed = jobState('j1', 'failed', {
+      error: { code: 'INVALID_IMAGE', message: 'truncated JPEG' },
     });
-    server = started.server;
-    const error = await new Client({ url: started.url })
-      .classify(Buffer.from('x'))
-      .catch((e: unknown) => e);
+    const c = await client(jobsApi(accepted('j1'), [jobState('j1', 'running'), failed]));
+    const error = await c.classify(image, { mode: 'async' }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ApiError);
     expect(error).toMatchObject({
-      status: 415,
-      code: 'UNSUPPORTED_FORMAT',
-      message: 'the upload is TIFF',
+      status: 200,
+      code: 'INVALID_IMAGE',
+      message: 'truncated JPEG',
+      jobId: 'j1',
     });
   });
 
-  it('refuses a 200 that is not a classification', async () => {
-    const started = await serve((_req, _body, res) => res.end('{"class_id": 3}'));
-    server = started.server;
-    await expect(new Client({ url: started.url }).classify(Buffer.from('x'))).rejects.toMatchObject(
-      {
-        code: 'BAD_RESPONSE',
-      },
+  it('answers an unknown job with NOT_FOUND', async () => {
+    const c = await client(jobsApi(accepted('j1'), []));
+    await expect(c.getJob('nope/../x')).rejects.toMatchObject({ status: 404, code: 'NOT_FOUND' });
+    expect(api?.requests[0]?.path).toBe('/jobs/nope%2F..%2Fx');
+  });
+
+  it('waits out a 503 for as long as its Retry-After says, then goes on polling', async () => {
+    const unavailable = apiError(503, 'UNAVAILABLE', 'Redis is unreachable', {
+      'retry-after': '1',
+    });
+    const c = await client(
+      jobsApi(accepted('j1'), [
+        unavailable,
+        jobState('j1', 'succeeded', { result: classifyResponse('j1') }),
+      ]),
     );
+    await expect(c.waitForJob('j1', { timeoutMs: 5_000 })).resolves.toMatchObject({ job_id: 'j1' });
+    const [first, second] = api?.requests ?? [];
+    expect((second?.atMs ?? 0) - (first?.atMs ?? 0)).toBeGreaterThanOrEqual(950);
+  });
+
+  it('gives up at the deadline with TIMEOUT and the job id', async () => {
+    const c = await client(jobsApi(accepted('j1'), [jobState('j1', 'running')]));
+    const startedMs = Date.now();
+    const error = await c
+      .classify(image, { mode: 'async', timeoutMs: 150 })
+      .catch((e: unknown) => e);
+    expect(error).toMatchObject({ status: 0, code: 'TIMEOUT', jobId: 'j1' });
+    expect(Date.now() - startedMs).toBeLessThan(1_000);
+    expect(api?.requests.length).toBeGreaterThan(3);
+  });
+
+  it('stops polling when the caller aborts, with the abort’s reason', async () => {
+    const c = await client(jobsApi(accepted('j1'), [jobState('j1', 'running')]));
+    const reason = new Error('user cancelled');
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(reason), 50);
+    await expect(c.waitForJob('j1', { signal: controller.signal })).rejects.toBe(reason);
+  });
+
+  it('submit returns the job, even from a server that ignores Prefer and answers 200', async () => {
+    const c = await client(jobsApi(accepted('j7'), []));
+    await expect(c.submit(image)).resolves.toEqual({
+      job_id: 'j7',
+      status: 'queued',
+      status_url: '/jobs/j7',
+    });
+    await api?.close();
+    const d = await client(() => ok(classifyResponse('j8')));
+    await expect(d.submit(image)).resolves.toEqual({
+      job_id: 'j8',
+      status: 'succeeded',
+      status_url: '/jobs/j8',
+    });
+  });
+
+  it('turns an error body into an ApiError with its code, status and Retry-After', async () => {
+    const c = await client(() =>
+      apiError(503, 'UNAVAILABLE', 'shutting down', { 'retry-after': '7' }),
+    );
+    await expect(c.classify(image)).rejects.toMatchObject({
+      status: 503,
+      code: 'UNAVAILABLE',
+      retryAfterMs: 7_000,
+    });
+  });
+
+  it.each([
+    ['a 200 that is not a classification', ok({ class_id: 3 })],
+    ['a 202 without a job', { status: 202, body: {} }],
+    ['a non-JSON body', { status: 502, body: '<html>bad gateway</html>' }],
+  ])('refuses %s as BAD_RESPONSE', async (_name, reply: Reply) => {
+    const c = await client(() => reply);
+    await expect(c.classify(image)).rejects.toMatchObject({
+      code: 'BAD_RESPONSE',
+      status: reply.status,
+    });
+  });
+
+  it('reports an api it cannot reach as NETWORK_ERROR', async () => {
+    const c = await client(() => ok({}));
+    await api?.close();
+    const error = await c.getJob('j1').catch((e: unknown) => e);
+    expect(error).toMatchObject({ status: 0, code: 'NETWORK_ERROR' });
+    expect(String(error)).toContain('ECONNREFUSED');
   });
 });

@@ -1,93 +1,176 @@
+import { jobPath, type ClassifyResponse, type JobAccepted, type JobState } from '@imgcls/contracts';
+import { ApiError } from './api-error';
+import { DEFAULT_BACKOFF, pollDelayMs, sleep, type BackoffOptions } from './backoff';
 import {
-  isClassifyResult,
-  isErrorBody,
-  type ClassifyResponse,
-  type ErrorCode,
-} from '@imgcls/contracts';
+  DEFAULT_URL,
+  type ClassifyOptions,
+  type ClientOptions,
+  type SubmitOptions,
+  type WaitOptions,
+} from './client-options';
+import { imageTypeForName } from './image-types';
+import { isClassifyResponse, isJobAccepted, isJobState } from './job-guards';
+import { requestJson } from './request-json';
 
-/** An error answer from the api, with its stable code. */
-export class ApiError extends Error {
-  override readonly name = 'ApiError';
+const POLL_GRACE_MS = 1_000;
 
-  constructor(
-    readonly status: number,
-    readonly code: ErrorCode | 'BAD_RESPONSE',
-    message: string,
-  ) {
-    super(message);
-  }
-}
+type Answer = { result: ClassifyResponse } | { accepted: JobAccepted };
 
-export interface ClientOptions {
-  /** Base URL of the api; defaults to the local service. */
-  url?: string;
-  /** Gives up on a request after this long. */
-  timeoutMs?: number;
-}
-
-export interface ClassifyOptions {
-  /** Sent as the multipart file name; informative only, the api sniffs the bytes. */
-  filename?: string;
-  topK?: number;
-  requestId?: string;
-}
-
-export const DEFAULT_URL = 'http://127.0.0.1:5000';
-
-/** Typed client for the classification api. */
+/** Typed client for the classification api. Every failure is an {@link ApiError}. */
 export class Client {
   readonly url: string;
+  private readonly apiKey: string | undefined;
   private readonly timeoutMs: number;
+  private readonly waitTimeoutMs: number;
+  private readonly backoff: BackoffOptions;
 
   constructor(options: ClientOptions = {}) {
     this.url = (options.url ?? DEFAULT_URL).replace(/\/+$/, '');
+    this.apiKey = options.apiKey;
     this.timeoutMs = options.timeoutMs ?? 60_000;
+    this.waitTimeoutMs = options.waitTimeoutMs ?? 120_000;
+    this.backoff = { ...DEFAULT_BACKOFF, ...options.backoff };
   }
 
-  /** Uploads an image as the multipart field `file` and waits for its class. */
-  async classify(image: Uint8Array, options: ClassifyOptions = {}): Promise<ClassifyResponse> {
-    const form = new FormData();
-    form.append('file', new Blob([image]), options.filename ?? 'image');
-    const query = options.topK === undefined ? '' : `?top_k=${options.topK}`;
-    const headers: Record<string, string> = options.requestId
-      ? { 'x-request-id': options.requestId }
-      : {};
-    const body = await this.request(`/run_inference${query}`, {
-      method: 'POST',
-      body: form,
-      headers,
+  /**
+   * Classifies one image. A synchronous request that the api answers with `202` (the job outlived
+   * its `SYNC_TIMEOUT_MS`) is followed up by polling, like an asynchronous one.
+   */
+  async classify(
+    image: Uint8Array | Blob,
+    options: ClassifyOptions = {},
+  ): Promise<ClassifyResponse> {
+    const deadlineMs = Date.now() + (options.timeoutMs ?? this.waitTimeoutMs);
+    const answer = await this.post(image, options, options.mode === 'async', deadlineMs);
+    if ('result' in answer) return answer.result;
+    return this.waitForJob(answer.accepted.job_id, {
+      timeoutMs: deadlineMs - Date.now(),
+      signal: options.signal,
     });
-    if (!isClassifyResult(body) || typeof (body as { job_id?: unknown }).job_id !== 'string') {
-      throw new ApiError(200, 'BAD_RESPONSE', 'the api answered 200 without a classification');
-    }
-    return body as ClassifyResponse;
   }
 
-  private async request(path: string, init: RequestInit): Promise<unknown> {
-    const response = await fetch(`${this.url}${path}`, {
-      ...init,
-      signal: AbortSignal.timeout(this.timeoutMs),
-    });
-    const text = await response.text();
-    let body: unknown;
-    try {
-      body = JSON.parse(text) as unknown;
-    } catch {
-      throw new ApiError(
-        response.status,
-        'BAD_RESPONSE',
-        `the api answered ${response.status} with a non-JSON body`,
+  /** Queues an image (`Prefer: respond-async`) and returns its job at once. */
+  async submit(image: Uint8Array | Blob, options: SubmitOptions = {}): Promise<JobAccepted> {
+    const answer = await this.post(image, options, true, Date.now() + this.timeoutMs);
+    if ('accepted' in answer) return answer.accepted;
+    // RFC 7240 lets a server ignore a preference; the job then exists and has finished.
+    const jobId = answer.result.job_id;
+    return { job_id: jobId, status: 'succeeded', status_url: jobPath(jobId) };
+  }
+
+  /** `GET /jobs/{id}`; an unknown or expired id is `ApiError` 404 `NOT_FOUND`. */
+  async getJob(jobId: string, options: { signal?: AbortSignal } = {}): Promise<JobState> {
+    return this.fetchJob(jobId, this.timeoutMs, options.signal);
+  }
+
+  /**
+   * Polls a job until it ends, with exponential backoff and jitter. A 503 is waited out (its
+   * `Retry-After`, else the backoff), as is a poll that got no answer in time; a failed job
+   * throws `ApiError` with the job's own code.
+   */
+  async waitForJob(jobId: string, options: WaitOptions = {}): Promise<ClassifyResponse> {
+    const timeoutMs = Math.max(0, options.timeoutMs ?? this.waitTimeoutMs);
+    const deadlineMs = Date.now() + timeoutMs;
+    for (let attempt = 0; ; attempt++) {
+      let delayMs = pollDelayMs(attempt, this.backoff);
+      // The poll at the deadline still gets a moment to answer.
+      const pollTimeoutMs = Math.min(
+        this.timeoutMs,
+        Math.max(POLL_GRACE_MS, deadlineMs - Date.now()),
       );
+      try {
+        const result = settledResult(await this.fetchJob(jobId, pollTimeoutMs, options.signal));
+        if (result) return result;
+      } catch (error) {
+        if (!(error instanceof ApiError && isTransient(error))) throw error;
+        delayMs = error.retryAfterMs ?? delayMs;
+      }
+      const remainingMs = deadlineMs - Date.now();
+      if (remainingMs <= 0) {
+        const message = `job ${jobId} did not finish within ${timeoutMs} ms`;
+        throw new ApiError(0, 'TIMEOUT', message, { jobId });
+      }
+      await sleep(Math.min(delayMs, remainingMs), options.signal);
     }
-    if (!response.ok) {
-      if (isErrorBody(body))
-        throw new ApiError(response.status, body.error.code, body.error.message);
-      throw new ApiError(
-        response.status,
-        'BAD_RESPONSE',
-        `the api answered ${response.status} without an error body`,
-      );
+  }
+
+  private async fetchJob(
+    jobId: string,
+    timeoutMs: number,
+    signal?: AbortSignal,
+  ): Promise<JobState> {
+    const { body } = await requestJson(
+      `${this.url}${jobPath(encodeURIComponent(jobId))}`,
+      { headers: this.headers() },
+      { timeoutMs, signal },
+    );
+    if (!isJobState(body)) {
+      throw new ApiError(200, 'BAD_RESPONSE', 'the api answered 200 without a job state');
     }
     return body;
+  }
+
+  private async post(
+    image: Uint8Array | Blob,
+    options: SubmitOptions,
+    preferAsync: boolean,
+    deadlineMs: number,
+  ): Promise<Answer> {
+    const filename = options.filename ?? 'image';
+    const form = new FormData();
+    form.append('file', new Blob([image], { type: imageTypeForName(filename) ?? '' }), filename);
+    const query = options.topK === undefined ? '' : `?top_k=${options.topK}`;
+    const headers = this.headers({
+      ...(preferAsync ? { prefer: 'respond-async' } : {}),
+      ...(options.requestId ? { 'x-request-id': options.requestId } : {}),
+    });
+    const { status, body } = await requestJson(
+      `${this.url}/run_inference${query}`,
+      { method: 'POST', body: form, headers },
+      { timeoutMs: this.requestTimeoutMs(deadlineMs), signal: options.signal },
+    );
+    if (status === 200 && isClassifyResponse(body)) return { result: body };
+    if (status === 202 && isJobAccepted(body)) return { accepted: body };
+    throw new ApiError(
+      status,
+      'BAD_RESPONSE',
+      `the api answered ${status} without a classification or a job`,
+    );
+  }
+
+  private headers(extra: Record<string, string> = {}): Record<string, string> {
+    return {
+      accept: 'application/json',
+      ...(this.apiKey ? { 'x-api-key': this.apiKey } : {}),
+      ...extra,
+    };
+  }
+
+  /** One request never outlives the caller's deadline, nor the per-request limit. */
+  private requestTimeoutMs(deadlineMs: number): number {
+    return Math.max(1, Math.min(this.timeoutMs, deadlineMs - Date.now()));
+  }
+}
+
+/** Worth polling again: the api is briefly unavailable, or one poll got no answer in time. */
+const isTransient = (error: ApiError): boolean =>
+  error.status === 503 || (error.status === 0 && error.code === 'TIMEOUT');
+
+/** The result of a job that has ended well, undefined while it runs; throws for a failed job. */
+function settledResult(state: JobState): ClassifyResponse | undefined {
+  switch (state.status) {
+    case 'queued':
+    case 'running':
+      return undefined;
+    case 'succeeded':
+      if (state.result) return state.result;
+      throw new ApiError(200, 'BAD_RESPONSE', `job ${state.job_id} succeeded without a result`);
+    case 'failed': {
+      const error = state.error ?? {
+        code: 'INTERNAL' as const,
+        message: `job ${state.job_id} failed without saying why`,
+      };
+      throw new ApiError(200, error.code, error.message, { jobId: state.job_id });
+    }
   }
 }

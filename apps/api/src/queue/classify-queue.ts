@@ -90,8 +90,11 @@ export class ClassifyQueue implements OnApplicationShutdown {
   /** The job and its state, or undefined when no such job exists (or it was removed). */
   async find(jobId: string): Promise<{ job: ClassifyJob; state: string } | undefined> {
     return this.call('read job', async () => {
+      // State first: a job seen 'completed' is then read with its result, never without it
+      // (reading the job first could catch it active, then find it completed).
+      const state = await this.queue.getJobState(jobId);
       const job = await Job.fromId<ClassifyJobData, ClassifyResult>(this.queue, jobId);
-      return job ? { job, state: await job.getState() } : undefined;
+      return job && state !== 'unknown' ? { job, state } : undefined;
     });
   }
 

@@ -27,7 +27,7 @@ export interface ProcessorDeps {
 /**
  * bytes → preprocess → ONNX → softmax → top-k for one job. Bad input fails the job once
  * (UnrecoverableError, never retried); anything else is thrown as is and retried with backoff.
- * The upload's bytes are deleted as soon as the job can no longer be retried.
+ * The upload's bytes are deleted once the job's outcome is recorded for good.
  */
 export class ClassifyProcessor {
   private readonly model: ModelInfo;
@@ -38,17 +38,10 @@ export class ClassifyProcessor {
 
   async process(job: ClassifyJob): Promise<ClassifyResult> {
     const startedAtMs = Date.now();
-    const { redis, logger } = this.deps;
-    const log = logger.child({ job_id: job.id, request_id: job.data.requestId });
     try {
-      const result = await this.classify(job, startedAtMs);
-      await redis.del(job.data.imageKey);
-      return result;
+      return await this.classify(job, startedAtMs);
     } catch (error) {
-      const lastAttempt = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
-      if (error instanceof ServiceError || lastAttempt) {
-        await redis.del(job.data.imageKey).catch(() => undefined);
-      }
+      const log = this.deps.logger.child({ job_id: job.id, request_id: job.data.requestId });
       if (error instanceof ServiceError) {
         log.info({ code: error.code }, `job refused: ${error.message}`);
         throw new UnrecoverableError(encodeJobFailure(error.code, error.message));
@@ -56,6 +49,25 @@ export class ClassifyProcessor {
       log.warn({ err: error, attempt: job.attemptsMade + 1 }, 'job failed');
       throw error;
     }
+  }
+
+  /**
+   * Once BullMQ has recorded the result, the upload can go. Deleting it any earlier would
+   * lose it if this process died before the record: the job would rerun without its image.
+   * A crash between the record and the delete leaves the bytes to their TTL.
+   */
+  async completed(job: ClassifyJob, result: ClassifyResult): Promise<void> {
+    const { class_id, timings } = result;
+    this.deps.logger.info(
+      { job_id: job.id, request_id: job.data.requestId, class_id, timings },
+      'job succeeded',
+    );
+    await this.deps.redis.del(job.data.imageKey);
+  }
+
+  /** A failure ends the job only when it will not be retried; then its upload can go too. */
+  async failed(job: ClassifyJob): Promise<void> {
+    if ((await job.getState()) === 'failed') await this.deps.redis.del(job.data.imageKey);
   }
 
   private async classify(job: ClassifyJob, startedAtMs: number): Promise<ClassifyResult> {

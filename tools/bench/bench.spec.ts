@@ -1,0 +1,70 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import IORedis from 'ioredis';
+import { REPO_ROOT, TEST_REDIS_URL } from '@imgcls/testing';
+import type { BenchResults, ServerRun } from './results';
+import type { TargetCheck } from './targets';
+
+const run = promisify(execFile);
+
+type Report = BenchResults & { targets: TargetCheck[]; model: { testModel: boolean } };
+
+/**
+ * `npm run bench -- --smoke` for real, as a user runs it: the model alone, the built api and a
+ * worker on the shared Redis, and the Python baseline where its dependencies are installed.
+ * Only checks that every section ran and cleaned up; the figures are for people to read.
+ */
+describe('npm run bench -- --smoke', () => {
+  let dir: string;
+  let report: Report;
+  let stdout: string;
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'bench-'));
+    const out = join(dir, 'report.json');
+    const tsx = require.resolve('tsx/cli');
+    const args = ['--tsconfig', 'tools/tsconfig.json', 'tools/bench/main.ts', '--smoke', '--out', out];
+    ({ stdout } = await run(process.execPath, [tsx, ...args], { cwd: REPO_ROOT, timeout: 110_000 }));
+    report = JSON.parse(readFileSync(out, 'utf8')) as Report;
+  }, 120_000);
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('measures the ceiling and drives the stack over HTTP without errors', () => {
+    expect(report.ceiling.best.imgPerS).toBeGreaterThan(0);
+    const [stack] = report.stacks;
+    expect(stack?.cells.map((cell) => cell.input)).toEqual(['photos', '12mp']);
+    expect(stack?.cells.every((cell) => cell.errors === 0)).toBe(true);
+    expect(stack?.cells.some((cell) => cell.completed > 0 && cell.timings !== undefined)).toBe(true);
+  });
+
+  it('runs the baseline or says why not', () => {
+    if ('skipped' in report.baseline) {
+      expect(stdout).toContain(`baseline skipped: ${report.baseline.skipped}`);
+    } else {
+      const baseline: ServerRun = report.baseline;
+      expect(baseline.baseline?.torch_threads).toBeGreaterThan(0);
+      expect(baseline.cells.every((cell) => cell.errors === 0)).toBe(true);
+    }
+  });
+
+  it('says it ran on the test model and prints every target', () => {
+    expect(report.model.testModel).toBe(true);
+    expect(stdout).toContain('TEST model');
+    expect(report.targets.map((check) => check.id.slice(0, 3))).toEqual(['(a)', '(b)', '(c)', '(d)', '(e)']);
+    expect(stdout).toMatch(/^(PASS|FAIL|SKIP) \(a\)/m);
+  });
+
+  it('leaves nothing in Redis under the stack prefix', async () => {
+    const prefix = report.stacks[0]?.queuePrefix ?? '';
+    expect(prefix).toMatch(/^test-bench-/);
+    const redis = new IORedis(TEST_REDIS_URL, { maxRetriesPerRequest: 1 });
+    try {
+      expect(await redis.keys(`${prefix}:*`)).toEqual([]);
+    } finally {
+      redis.disconnect();
+    }
+  });
+});

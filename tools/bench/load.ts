@@ -1,0 +1,159 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { isErrorBody, type JobTimings } from '@imgcls/contracts';
+import { createPool, postMultipart, type PostAnswer } from './http-post';
+import type { InputSet, Payload } from './inputs';
+import { quantile, summariseLatency, type LatencySummary } from './stats';
+
+export interface CellPlan {
+  concurrency: number;
+  /** Warm-up lasts at least this long, and until every lane has finished one request. */
+  warmupMinMs: number;
+  /** Length of the measured window. */
+  measureMs: number;
+  requestTimeoutMs: number;
+}
+
+/** Medians of the worker's own timings (the api returns them in every answer). */
+export interface TimingMedians {
+  queueWaitMs: number;
+  preprocessMs: number;
+  inferenceMs: number;
+}
+
+export interface CellResult extends LatencySummary {
+  input: string;
+  concurrency: number;
+  /** Requests that finished inside the measured window. */
+  completed: number;
+  imgPerS: number;
+  /** Failed requests over the whole cell: warm-up, window and drain. */
+  errors: number;
+  errorKinds: Record<string, number>;
+  /** Answers in the window whose class_id was the photo's true class. */
+  correct: number;
+  timings?: TimingMedians;
+}
+
+interface Sample {
+  endMs: number;
+  latencyMs: number;
+  error?: string;
+  correct: boolean;
+  timings?: JobTimings;
+}
+
+// A warm-up that never sees every lane finish means the server is stuck; measure anyway.
+const MAX_WARMUP_MS = 90_000;
+
+/**
+ * One closed-loop cell: `concurrency` lanes each send a request, wait for its answer and send
+ * the next, cycling through the inputs. After the warm-up (every lane has cycled once, so the
+ * queue is in its steady state) a fixed window is measured; then the lanes stop and in-flight
+ * requests drain, so the next cell starts on an idle server.
+ */
+export async function runCell(url: URL, inputs: InputSet, plan: CellPlan): Promise<CellResult> {
+  const agent = createPool(plan.concurrency);
+  const samples: Sample[] = [];
+  let next = 0;
+  let stopping = false;
+  const lane = async () => {
+    while (!stopping) {
+      const payload = inputs.payloads[next++ % inputs.payloads.length] as Payload;
+      samples.push(await timedRequest(url, payload, plan.requestTimeoutMs, agent));
+    }
+  };
+  const startMs = performance.now();
+  const lanes = Array.from({ length: plan.concurrency }, lane);
+  while (
+    performance.now() - startMs < MAX_WARMUP_MS &&
+    (samples.length < plan.concurrency || performance.now() - startMs < plan.warmupMinMs)
+  ) {
+    await sleep(20);
+  }
+  const windowStartMs = performance.now();
+  await sleep(plan.measureMs);
+  const windowEndMs = performance.now();
+  stopping = true;
+  await Promise.all(lanes);
+  agent.destroy();
+  return summariseCell(inputs.name, plan.concurrency, samples, windowStartMs, windowEndMs);
+}
+
+async function timedRequest(
+  url: URL,
+  payload: Payload,
+  timeoutMs: number,
+  agent: ReturnType<typeof createPool>,
+): Promise<Sample> {
+  const sentMs = performance.now();
+  let answer: PostAnswer | Error;
+  try {
+    answer = await postMultipart(agent, url, payload.body, timeoutMs);
+  } catch (error) {
+    answer = error instanceof Error ? error : new Error(String(error));
+  }
+  const endMs = performance.now();
+  return { endMs, latencyMs: endMs - sentMs, ...judge(answer, payload.wnid) };
+}
+
+function judge(answer: PostAnswer | Error, wnid: string): Omit<Sample, 'endMs' | 'latencyMs'> {
+  if (answer instanceof Error) {
+    const code = (answer as NodeJS.ErrnoException).code;
+    return { error: code ?? answer.message, correct: false };
+  }
+  const body = answer.body;
+  if (answer.status !== 200) {
+    return {
+      error: `${answer.status} ${isErrorBody(body) ? body.error.code : ''}`.trim(),
+      correct: false,
+    };
+  }
+  if (typeof body !== 'object' || body === null || !('class_id' in body)) {
+    return { error: '200 without class_id', correct: false };
+  }
+  const timings = 'timings' in body ? (body.timings as JobTimings) : undefined;
+  return { correct: body.class_id === wnid, timings };
+}
+
+function summariseCell(
+  input: string,
+  concurrency: number,
+  samples: readonly Sample[],
+  windowStartMs: number,
+  windowEndMs: number,
+): CellResult {
+  const inWindow = samples.filter((s) => s.endMs >= windowStartMs && s.endMs <= windowEndMs);
+  const ok = inWindow.filter((s) => s.error === undefined);
+  const errorKinds: Record<string, number> = {};
+  for (const { error } of samples)
+    if (error !== undefined) errorKinds[error] = (errorKinds[error] ?? 0) + 1;
+  return {
+    input,
+    concurrency,
+    completed: ok.length,
+    imgPerS: ok.length / ((windowEndMs - windowStartMs) / 1000),
+    ...summariseLatency(ok.map((s) => s.latencyMs)),
+    errors: samples.filter((s) => s.error !== undefined).length,
+    errorKinds,
+    correct: ok.filter((s) => s.correct).length,
+    timings: medianTimings(ok.flatMap((s) => (s.timings === undefined ? [] : [s.timings]))),
+  };
+}
+
+function medianTimings(timings: readonly JobTimings[]): TimingMedians | undefined {
+  if (timings.length === 0) return undefined;
+  return {
+    queueWaitMs: quantile(
+      timings.map((t) => t.queue_wait_ms),
+      0.5,
+    ),
+    preprocessMs: quantile(
+      timings.map((t) => t.preprocess_ms),
+      0.5,
+    ),
+    inferenceMs: quantile(
+      timings.map((t) => t.inference_ms),
+      0.5,
+    ),
+  };
+}

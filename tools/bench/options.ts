@@ -1,0 +1,116 @@
+import { availableParallelism } from 'node:os';
+import { parseArgs } from 'node:util';
+import { INPUT_NAMES, type InputName } from './inputs';
+import type { StackLayout } from './stack';
+
+export interface BenchOptions {
+  smoke: boolean;
+  model: string;
+  cores: number;
+  concurrencies: number[];
+  inputs: InputName[];
+  stacks: StackLayout[];
+  ceilingBatches: number[];
+  ceilingMs: number;
+  warmupMs: number;
+  measureMs: number;
+  baseline: boolean;
+  /** Request threads of the baseline's WSGI server. */
+  baselineThreads: number;
+  /** JSON report path; default tmp/bench/<timestamp>.json. */
+  out?: string;
+}
+
+export const USAGE = `usage: npm run bench -- [options]
+  --smoke                 a few seconds: one concurrency, short windows, one stack (the jest test runs this)
+  --model NAME            models/<NAME>.json (default densenet121-synthetic, a TEST model)
+  --concurrency LIST      closed-loop concurrencies (default 1,4,16,64)
+  --inputs LIST           photos,12mp (default both)
+  --stacks LIST           worker layouts, WORKERS or WORKERSxTHREADS (default 1,<cores>x1;
+                          no thread count = the worker's default, one thread per core;
+                          none = baseline and ceiling only)
+  --ceiling-batches LIST  batch sizes for the model-alone ceiling (default 1,4)
+  --ceiling-s N           seconds per ceiling layout (default 5)
+  --warmup-s N            minimum warm-up per cell (default 2; it also lasts until every
+                          client has had one answer)
+  --measure-s N           measured window per cell (default 8)
+  --no-baseline           skip the Flask + PyTorch baseline
+  --baseline-threads N    request threads of the baseline's server (default 4)
+  --out FILE              JSON report (default tmp/bench/<timestamp>.json)`;
+
+/** The only place the bench reads argv. */
+export function parseOptions(argv: readonly string[]): BenchOptions {
+  const { values } = parseArgs({
+    args: [...argv],
+    strict: true,
+    options: {
+      smoke: { type: 'boolean', default: false },
+      model: { type: 'string', default: 'densenet121-synthetic' },
+      concurrency: { type: 'string' },
+      inputs: { type: 'string', default: INPUT_NAMES.join(',') },
+      stacks: { type: 'string' },
+      'ceiling-batches': { type: 'string' },
+      'ceiling-s': { type: 'string' },
+      'warmup-s': { type: 'string' },
+      'measure-s': { type: 'string' },
+      'no-baseline': { type: 'boolean', default: false },
+      'baseline-threads': { type: 'string', default: '4' },
+      out: { type: 'string' },
+    },
+  });
+  const cores = availableParallelism();
+  const smoke = values.smoke;
+  const seconds = (flag: string | undefined, full: number, quick: number) =>
+    positive(flag ?? String(smoke ? quick : full), 'seconds') * 1000;
+  return {
+    smoke,
+    model: values.model,
+    cores,
+    concurrencies: numbers(values.concurrency ?? (smoke ? '2' : '1,4,16,64'), 'concurrency'),
+    inputs: inputNames(values.inputs),
+    stacks: stackLayouts(values.stacks ?? (smoke ? '1' : `1,${cores}x1`)),
+    ceilingBatches: numbers(values['ceiling-batches'] ?? (smoke ? '1' : '1,4'), 'batch'),
+    ceilingMs: seconds(values['ceiling-s'], 5, 0.5),
+    warmupMs: seconds(values['warmup-s'], 2, 0.2),
+    measureMs: seconds(values['measure-s'], 8, 1),
+    baseline: !values['no-baseline'],
+    baselineThreads: positive(values['baseline-threads'], 'baseline threads'),
+    out: values.out,
+  };
+}
+
+function positive(text: string, what: string): number {
+  const value = Number(text);
+  if (!Number.isFinite(value) || value <= 0)
+    throw new Error(`${what} "${text}" is not a positive number`);
+  return value;
+}
+
+function numbers(list: string, what: string): number[] {
+  return list.split(',').map((item) => {
+    const value = positive(item, what);
+    if (!Number.isInteger(value)) throw new Error(`${what} "${item}" is not a whole number`);
+    return value;
+  });
+}
+
+function inputNames(list: string): InputName[] {
+  return list.split(',').map((name) => {
+    const known = INPUT_NAMES.find((candidate) => candidate === name);
+    if (known === undefined)
+      throw new Error(`unknown input "${name}"; use ${INPUT_NAMES.join(', ')}`);
+    return known;
+  });
+}
+
+function stackLayouts(list: string): StackLayout[] {
+  if (list === 'none') return [];
+  return list.split(',').map((item) => {
+    const match = /^(\d+)(?:x(\d+))?$/.exec(item);
+    if (match === null) throw new Error(`stack layout "${item}" is not WORKERS or WORKERSxTHREADS`);
+    const [workers, threads] = [match[1], match[2]].map((n) =>
+      n === undefined ? undefined : numbers(n, 'layout')[0],
+    );
+    return { workers: workers ?? 1, ...(threads === undefined ? {} : { intraOpThreads: threads }) };
+  });
+}

@@ -1,0 +1,116 @@
+import type { CellResult } from './load';
+import {
+  baselineRun,
+  batchOneLatencyMs,
+  findCell,
+  type BenchResults,
+  type ServerRun,
+} from './results';
+import { ratio } from './stats';
+
+/** A figure, or "—" where it is missing (no baseline, no cell, nothing completed). */
+const num = (value: number, digits = 1): string =>
+  Number.isFinite(value) ? value.toFixed(digits) : '—';
+const times = (value: number): string => (Number.isFinite(value) ? `${value.toFixed(2)}×` : '—');
+const pct = (value: number): string =>
+  Number.isFinite(value) ? `${(value * 100).toFixed(0)}%` : '—';
+
+function table(header: readonly string[], rows: readonly string[][]): string {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const line = (cells: readonly string[]) =>
+    cells
+      .map((cell, i) => (i === 0 ? cell.padEnd(widths[i] ?? 0) : cell.padStart(widths[i] ?? 0)))
+      .join('  ');
+  return [line(header), ...rows.map(line)].join('\n');
+}
+
+export function ceilingTable(results: BenchResults): string {
+  const best = results.ceiling.best.imgPerS;
+  const baselineBest = Math.max(...(baselineRun(results)?.cells.map((c) => c.imgPerS) ?? [NaN]));
+  const rows = results.ceiling.layouts.map((l) => [
+    l === results.ceiling.best ? `${l.label} (best)` : l.label,
+    num(l.imgPerS),
+    pct(ratio(l.imgPerS, best)),
+    times(ratio(l.imgPerS, baselineBest)),
+    num(l.runP50Ms),
+    num(l.runP50Ms / l.batch),
+  ]);
+  return table(['layout', 'img/s', '%best', '×base-best', 'run p50 ms', 'ms/img'], rows);
+}
+
+/**
+ * One server's cells. Throughput is shown against the ceiling (the best model-alone img/s) and
+ * the baseline at the same input and concurrency; each latency against the model's batch-1
+ * latency at the server's thread count and the baseline's same percentile.
+ */
+export function cellTable(results: BenchResults, run: ServerRun, modelLatencyMs: number): string {
+  const base = run.baseline === undefined ? baselineRun(results) : undefined;
+  const ceiling = results.ceiling.best.imgPerS;
+  const rows = run.cells.map((cell) => {
+    const b = findCell(base, cell.input, cell.concurrency);
+    const latency = (key: 'p50Ms' | 'p90Ms' | 'p99Ms') => [
+      num(cell[key]),
+      times(ratio(cell[key], modelLatencyMs)),
+      times(ratio(cell[key], b?.[key])),
+    ];
+    return [
+      `${cell.input} c=${cell.concurrency}`,
+      num(cell.imgPerS),
+      pct(ratio(cell.imgPerS, ceiling)),
+      times(ratio(cell.imgPerS, b?.imgPerS)),
+      ...latency('p50Ms'),
+      ...latency('p90Ms'),
+      ...latency('p99Ms'),
+      String(cell.errors),
+      `${cell.correct}/${cell.completed}`,
+    ];
+  });
+  const lat = (p: string) => [`${p} ms`, '×lat1', '×base'];
+  return table(
+    [
+      'cell',
+      'img/s',
+      '%ceil',
+      '×base',
+      ...lat('p50'),
+      ...lat('p90'),
+      ...lat('p99'),
+      'err',
+      'top1 ok/n',
+    ],
+    rows,
+  );
+}
+
+/** Where a request's time goes, from the worker's own timings in each answer (medians). */
+export function timingsTable(run: ServerRun): string {
+  const rows = run.cells.flatMap((cell: CellResult) => {
+    const t = cell.timings;
+    if (t === undefined) return [];
+    const rest = cell.p50Ms - t.queueWaitMs - t.preprocessMs - t.inferenceMs;
+    return [
+      [
+        `${cell.input} c=${cell.concurrency}`,
+        num(cell.p50Ms),
+        num(t.queueWaitMs),
+        num(t.preprocessMs),
+        num(t.inferenceMs),
+        num(rest),
+      ],
+    ];
+  });
+  return table(
+    ['cell', 'p50 ms', 'queue_wait', 'preprocess', 'inference', 'rest (http, redis, api)'],
+    rows,
+  );
+}
+
+/** The model-alone batch-1 latency a server's requests are compared with. */
+export function modelLatencyFor(results: BenchResults, run: ServerRun, cores: number): number {
+  const threads = run.layout?.intraOpThreads ?? run.baseline?.torch_threads ?? cores;
+  return (
+    batchOneLatencyMs(results.ceiling, threads)?.runP50Ms ??
+    batchOneLatencyMs(results.ceiling, cores)?.runP50Ms ??
+    NaN
+  );
+}

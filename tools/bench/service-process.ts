@@ -1,0 +1,84 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
+import { REPO_ROOT } from '@imgcls/testing';
+
+export const API_MAIN = join(REPO_ROOT, 'dist/apps/api/apps/api/src/main.js');
+export const WORKER_MAIN = join(REPO_ROOT, 'dist/apps/worker/apps/worker/src/main.js');
+
+/**
+ * The tail kept for failure reports. Small on purpose: the bench process is also the load
+ * generator, and copying a long log on every chunk would steal CPU from the measurement.
+ */
+const MAX_OUTPUT_CHARS = 20_000;
+
+/**
+ * A built app running as its own process, with its output kept for failure reports.
+ * Same as apps/e2e/src/support/service-process.ts, which a tool may not import (module boundaries).
+ */
+export class ServiceProcess {
+  private output = '';
+  readonly exited: Promise<number | null>;
+
+  private constructor(
+    readonly name: string,
+    readonly child: ChildProcess,
+  ) {
+    const keep = (chunk: Buffer) => {
+      this.output = (this.output + chunk.toString()).slice(-MAX_OUTPUT_CHARS);
+    };
+    child.stdout?.on('data', keep);
+    child.stderr?.on('data', keep);
+    this.exited = new Promise((resolve) => child.once('exit', (code) => resolve(code)));
+  }
+
+  static start(name: string, main: string, env: NodeJS.ProcessEnv): ServiceProcess {
+    return ServiceProcess.spawn(name, process.execPath, [main], env);
+  }
+
+  /** Any program, such as the Python baseline server. */
+  static spawn(
+    name: string,
+    command: string,
+    args: readonly string[],
+    env: NodeJS.ProcessEnv,
+  ): ServiceProcess {
+    const child = spawn(command, args, {
+      cwd: REPO_ROOT,
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    return new ServiceProcess(name, child);
+  }
+
+  get running(): boolean {
+    return this.child.exitCode === null && this.child.signalCode === null;
+  }
+
+  get log(): string {
+    return this.output;
+  }
+
+  /** Resolves with the first match of `pattern` in the output; fails if the process exits first. */
+  async waitFor(pattern: RegExp, timeoutMs = 60_000): Promise<RegExpMatchArray> {
+    const deadline = Date.now() + timeoutMs;
+    while (Date.now() < deadline) {
+      const match = this.output.match(pattern);
+      if (match) return match;
+      if (!this.running) throw new Error(`${this.name} exited before ${pattern}:\n${this.output}`);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    throw new Error(
+      `${this.name} did not print ${pattern} within ${timeoutMs} ms:\n${this.output}`,
+    );
+  }
+
+  /** Sends `signal` and waits for the exit; SIGKILL after `graceMs`. */
+  async stop(signal: NodeJS.Signals = 'SIGTERM', graceMs = 15_000): Promise<number | null> {
+    if (!this.running) return this.child.exitCode;
+    this.child.kill(signal);
+    const timer = setTimeout(() => this.child.kill('SIGKILL'), graceMs);
+    const code = await this.exited;
+    clearTimeout(timer);
+    return code;
+  }
+}

@@ -1,0 +1,78 @@
+import { existsSync } from 'node:fs';
+import { assertRedisUp, deleteKeysWithPrefix, TEST_REDIS_URL, testPrefix } from '@imgcls/testing';
+import { API_MAIN, ServiceProcess, WORKER_MAIN } from './service-process';
+
+/** Worker processes × onnxruntime threads each; no thread count means the worker's default. */
+export interface StackLayout {
+  workers: number;
+  intraOpThreads?: number;
+}
+
+/** Something the load generator can drive: a base URL, and a way to stop it cleanly. */
+export interface RunningServer {
+  label: string;
+  /** `POST` target for one image. */
+  inferenceUrl: URL;
+  /** The stack's Redis key prefix; every key under it is deleted by `stop`. */
+  queuePrefix?: string;
+  stop(): Promise<void>;
+}
+
+export function stackLabel(layout: StackLayout, cores: number): string {
+  const threads = layout.intraOpThreads ?? `${cores} (default)`;
+  return `stack ${layout.workers} worker${layout.workers === 1 ? '' : 's'} × ${threads} thread(s)`;
+}
+
+/**
+ * The built api and `layout.workers` workers as separate processes, as `npm start` runs them,
+ * on the shared Redis under a prefix of their own (a `test-bench-…` one, which every cleanup
+ * of test keys also sweeps).
+ */
+export async function startBenchStack(
+  layout: StackLayout,
+  model: string,
+  cores: number,
+): Promise<RunningServer> {
+  for (const main of [API_MAIN, WORKER_MAIN]) {
+    if (!existsSync(main)) {
+      throw new Error(`${main} is missing; build first: npx nx run-many -t build -p api worker`);
+    }
+  }
+  await assertRedisUp();
+  const prefix = testPrefix('bench');
+  const env = stackEnv(layout, model, prefix);
+  const api = ServiceProcess.start('api', API_MAIN, env);
+  const workers = Array.from({ length: layout.workers }, (_, i) =>
+    ServiceProcess.start(`worker-${i + 1}`, WORKER_MAIN, env),
+  );
+  const stop = async () => {
+    await Promise.all([api, ...workers].map((p) => p.stop('SIGTERM')));
+    await deleteKeysWithPrefix(prefix);
+  };
+  try {
+    await Promise.all(workers.map((w) => w.waitFor(/"msg":"worker ready"/)));
+    const [, url = ''] = await api.waitFor(/api listening on (http:\/\/\S+)/);
+    const inferenceUrl = new URL('/run_inference', url);
+    return { label: stackLabel(layout, cores), inferenceUrl, queuePrefix: prefix, stop };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
+
+function stackEnv(layout: StackLayout, model: string, prefix: string): NodeJS.ProcessEnv {
+  // Everything else (concurrency per worker, timeouts, log level) stays at the service defaults.
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    REDIS_URL: TEST_REDIS_URL,
+    QUEUE_PREFIX: prefix,
+    MODEL: model,
+    HOST: '127.0.0.1',
+    PORT: '0',
+    // The readiness lines this tool waits for are logged at info.
+    LOG_LEVEL: 'info',
+  };
+  delete env.INTRA_OP_THREADS;
+  if (layout.intraOpThreads !== undefined) env.INTRA_OP_THREADS = String(layout.intraOpThreads);
+  return env;
+}
