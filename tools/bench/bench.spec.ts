@@ -26,8 +26,18 @@ describe('npm run bench -- --smoke', () => {
     dir = mkdtempSync(join(tmpdir(), 'bench-'));
     const out = join(dir, 'report.json');
     const tsx = require.resolve('tsx/cli');
-    const args = ['--tsconfig', 'tools/tsconfig.json', 'tools/bench/main.ts', '--smoke', '--out', out];
-    ({ stdout } = await run(process.execPath, [tsx, ...args], { cwd: REPO_ROOT, timeout: 110_000 }));
+    const args = [
+      '--tsconfig',
+      'tools/tsconfig.json',
+      'tools/bench/main.ts',
+      '--smoke',
+      '--out',
+      out,
+    ];
+    ({ stdout } = await run(process.execPath, [tsx, ...args], {
+      cwd: REPO_ROOT,
+      timeout: 110_000,
+    }));
     report = JSON.parse(readFileSync(out, 'utf8')) as Report;
   }, 120_000);
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -37,7 +47,9 @@ describe('npm run bench -- --smoke', () => {
     const [stack] = report.stacks;
     expect(stack?.cells.map((cell) => cell.input)).toEqual(['photos', '12mp']);
     expect(stack?.cells.every((cell) => cell.errors === 0)).toBe(true);
-    expect(stack?.cells.some((cell) => cell.completed > 0 && cell.timings !== undefined)).toBe(true);
+    expect(stack?.cells.some((cell) => cell.completed > 0 && cell.timings !== undefined)).toBe(
+      true,
+    );
   });
 
   it('runs the baseline or says why not', () => {
@@ -53,7 +65,13 @@ describe('npm run bench -- --smoke', () => {
   it('says it ran on the test model and prints every target', () => {
     expect(report.model.testModel).toBe(true);
     expect(stdout).toContain('TEST model');
-    expect(report.targets.map((check) => check.id.slice(0, 3))).toEqual(['(a)', '(b)', '(c)', '(d)', '(e)']);
+    expect(report.targets.map((check) => check.id.slice(0, 3))).toEqual([
+      '(a)',
+      '(b)',
+      '(c)',
+      '(d)',
+      '(e)',
+    ]);
     expect(stdout).toMatch(/^(PASS|FAIL|SKIP) \(a\)/m);
   });
 
