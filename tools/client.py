@@ -40,8 +40,10 @@ class ApiError(Exception):
 def multipart_file(path: str, data: bytes) -> tuple[bytes, str]:
     """The body and Content-Type of a multipart/form-data upload with one field, `file`."""
     boundary = uuid.uuid4().hex
-    # Browsers percent-encode these in a filename; a raw quote or line break would break the header.
-    filename = os.path.basename(path).replace('"', "%22").replace("\r", "%0D").replace("\n", "%0A")
+    # Browsers percent-encode these in a file name: a raw quote or line break ends the header.
+    filename = os.path.basename(path)
+    for char, escaped in (('"', "%22"), ("\r", "%0D"), ("\n", "%0A")):
+        filename = filename.replace(char, escaped)
     media_type = mimetypes.guess_type(path)[0] or "application/octet-stream"
     head = (
         f"--{boundary}\r\n"
@@ -53,7 +55,7 @@ def multipart_file(path: str, data: bytes) -> tuple[bytes, str]:
 
 
 def request_json(request: urllib.request.Request) -> tuple[int, Any]:
-    """Sends a request; returns (status, parsed body) of a 2xx answer, raises ApiError otherwise."""
+    """Sends a request: (status, parsed body) of a 2xx answer, else raises ApiError."""
     try:
         with urllib.request.urlopen(request, timeout=REQUEST_TIMEOUT_S) as response:
             return response.status, parse_json(response.status, response.read())
@@ -62,11 +64,14 @@ def request_json(request: urllib.request.Request) -> tuple[int, Any]:
         error = body.get("error") if isinstance(body, dict) else None
         if isinstance(error, dict) and isinstance(error.get("code"), str):
             raise ApiError(error["code"], str(error.get("message", ""))) from None
-        raise ApiError("BAD_RESPONSE", f"the api answered {answer.code} without an error body") from None
+        message = f"the api answered {answer.code} without an error body"
+        raise ApiError("BAD_RESPONSE", message) from None
     except urllib.error.URLError as failure:
-        raise ApiError("NETWORK_ERROR", f"cannot reach {request.full_url}: {failure.reason}") from None
+        message = f"cannot reach {request.full_url}: {failure.reason}"
+        raise ApiError("NETWORK_ERROR", message) from None
     except TimeoutError:
-        raise ApiError("TIMEOUT", f"no answer from {request.full_url} within {REQUEST_TIMEOUT_S} s") from None
+        message = f"no answer from {request.full_url} within {REQUEST_TIMEOUT_S} s"
+        raise ApiError("TIMEOUT", message) from None
 
 
 def parse_json(status: int, raw: bytes) -> Any:
@@ -97,7 +102,7 @@ def classify(url: str, path: str, data: bytes, api_key: str | None) -> dict[str,
 
 
 def wait_for_job(url: str, job_id: str, api_key: str | None) -> dict[str, Any]:
-    """Polls GET /jobs/{id}, with doubling delays, until the job succeeds, fails or time runs out."""
+    """Polls GET /jobs/{id} with doubling delays until the job ends or the time runs out."""
     job_url = f"{url}/jobs/{urllib.parse.quote(job_id, safe='')}"
     deadline = time.monotonic() + WAIT_TIMEOUT_S
     delay_s = 0.1
@@ -108,7 +113,8 @@ def wait_for_job(url: str, job_id: str, api_key: str | None) -> dict[str, Any]:
             return state["result"]
         if status == "failed":
             error = state.get("error") or {}
-            raise ApiError(str(error.get("code", "INTERNAL")), str(error.get("message", "the job failed")))
+            code, message = error.get("code", "INTERNAL"), error.get("message", "the job failed")
+            raise ApiError(str(code), str(message))
         if status not in ("queued", "running"):
             raise ApiError("BAD_RESPONSE", f"job {job_id}: unexpected state {state!r}")
         if time.monotonic() + delay_s > deadline:

@@ -12,7 +12,7 @@ import { describeMachine, describeModel } from './machine';
 import { parseOptions, USAGE, type BenchOptions } from './options';
 import { ceilingTable, cellTable, modelLatencyFor, timingsTable } from './report';
 import { baselineRun, type BenchResults } from './results';
-import { loadInputs, runBaseline, runCeiling, runStacks } from './sections';
+import { loadInputs, runBaseline, runCeiling, runStacks, stopRunningServers } from './sections';
 import { checkTargets, formatCheck } from './targets';
 
 const log = (line = '') => console.log(line);
@@ -87,6 +87,9 @@ const argv = process.argv.slice(2);
 if (argv.includes('--help') || argv.includes('-h')) {
   log(USAGE);
 } else {
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => void stopRunningServers().finally(() => process.exit(130)));
+  }
   Promise.resolve()
     .then(() => main(parseOptions(argv)))
     .catch((error: unknown) => {

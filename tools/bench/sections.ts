@@ -11,6 +11,13 @@ const log = (line: string) => console.log(line);
 // SYNC_TIMEOUT_MS (30 s) should be what ends a slow request, not the load generator.
 const REQUEST_TIMEOUT_MS = 120_000;
 
+/** Servers running now, so that an interrupted run still stops them and deletes their keys. */
+const running = new Set<RunningServer>();
+
+export async function stopRunningServers(): Promise<void> {
+  await Promise.all([...running].map((server) => server.stop()));
+}
+
 /** 1. The model alone in onnxruntime-node, for each layout; the best is the ceiling. */
 export async function runCeiling(options: BenchOptions): Promise<CeilingSection> {
   const layouts = options.smoke
@@ -75,6 +82,7 @@ async function driveServer(
 ): Promise<CellResult[]> {
   log(`  ${server.label}: ${server.inferenceUrl.href}`);
   const cells: CellResult[] = [];
+  running.add(server);
   try {
     for (const input of inputs) {
       for (const concurrency of options.concurrencies) {
@@ -88,6 +96,7 @@ async function driveServer(
       }
     }
   } finally {
+    running.delete(server);
     await server.stop();
   }
   return cells;

@@ -4,8 +4,10 @@ import {
   type MiddlewareConsumer,
   type NestModule,
 } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
 import { API_CONFIG, type ApiConfig } from './config';
 import { HealthController } from './health/health.controller';
+import { HeaderLimitMiddleware } from './http/header-limit.middleware';
 import { InferenceController } from './inference/inference.controller';
 import { InferenceService } from './inference/inference.service';
 import { UploadReader } from './inference/upload-reader';
@@ -13,6 +15,7 @@ import { JobsController } from './jobs/jobs.controller';
 import { JobsService } from './jobs/jobs.service';
 import { DrainMiddleware, ShutdownDrain } from './lifecycle/shutdown-drain';
 import { ClassifyQueue } from './queue/classify-queue';
+import { ApiKeyGuard } from './security/api-key.guard';
 import { WebController } from './web/web.controller';
 
 @Module({})
@@ -23,6 +26,7 @@ export class AppModule implements NestModule {
       controllers: [InferenceController, JobsController, HealthController, WebController],
       providers: [
         { provide: API_CONFIG, useValue: config },
+        { provide: APP_GUARD, useClass: ApiKeyGuard },
         ClassifyQueue,
         InferenceService,
         JobsService,
@@ -33,6 +37,6 @@ export class AppModule implements NestModule {
   }
 
   configure(consumer: MiddlewareConsumer): void {
-    consumer.apply(DrainMiddleware).forRoutes('*');
+    consumer.apply(HeaderLimitMiddleware, DrainMiddleware).forRoutes('*');
   }
 }

@@ -1,4 +1,13 @@
-import { host, keyPrefix, listenPort, parseEnv, positiveInt, redisUrl, str } from '@imgcls/env';
+import {
+  commaList,
+  host,
+  keyPrefix,
+  listenPort,
+  parseEnv,
+  positiveInt,
+  redisUrl,
+  str,
+} from '@imgcls/env';
 
 /** Everything the api reads from the environment, parsed once at boot. */
 export interface ApiConfig {
@@ -23,6 +32,20 @@ export interface ApiConfig {
   readonly jobAttempts: number;
   readonly defaultTopK: number;
   readonly logLevel: string;
+  /** A client must have sent its whole request within this long (slow bodies get 408). */
+  readonly requestTimeoutMs: number;
+  /** ... and its headers within this long (slowloris). */
+  readonly headersTimeoutMs: number;
+  readonly maxHeaderBytes: number;
+  readonly maxHeaderCount: number;
+  /** Jobs waiting beyond this many are refused with 503 QUEUE_FULL. */
+  readonly maxQueueDepth: number;
+  /** A job not started this long after submission is dropped unprocessed (504 to a waiter). */
+  readonly jobDeadlineMs: number;
+  /** Accepted API keys; empty means no key is needed. */
+  readonly apiKeys: readonly string[];
+  /** Origins allowed by CORS; empty means CORS is off. */
+  readonly corsOrigins: readonly string[];
 }
 
 export const API_CONFIG = Symbol('API_CONFIG');
@@ -47,6 +70,14 @@ export function loadApiConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
       default: 'info',
       choices: ['fatal', 'error', 'warn', 'info', 'debug', 'silent'],
     }),
+    REQUEST_TIMEOUT_MS: positiveInt({ default: 30_000 }),
+    HEADERS_TIMEOUT_MS: positiveInt({ default: 10_000 }),
+    MAX_HEADER_BYTES: positiveInt({ default: 16 * 1024 }),
+    MAX_HEADER_COUNT: positiveInt({ default: 100 }),
+    MAX_QUEUE_DEPTH: positiveInt({ default: 256 }),
+    JOB_DEADLINE_MS: positiveInt({ default: 20_000 }),
+    API_KEYS: commaList({ default: [] }),
+    CORS_ORIGINS: commaList({ default: [] }),
   });
   return {
     host: e.HOST,
@@ -64,5 +95,13 @@ export function loadApiConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
     jobAttempts: e.JOB_ATTEMPTS,
     defaultTopK: e.TOP_K,
     logLevel: e.LOG_LEVEL,
+    requestTimeoutMs: e.REQUEST_TIMEOUT_MS,
+    headersTimeoutMs: Math.min(e.HEADERS_TIMEOUT_MS, e.REQUEST_TIMEOUT_MS),
+    maxHeaderBytes: e.MAX_HEADER_BYTES,
+    maxHeaderCount: e.MAX_HEADER_COUNT,
+    maxQueueDepth: e.MAX_QUEUE_DEPTH,
+    jobDeadlineMs: e.JOB_DEADLINE_MS,
+    apiKeys: e.API_KEYS,
+    corsOrigins: e.CORS_ORIGINS,
   };
 }

@@ -1,8 +1,10 @@
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
+import helmet from 'helmet';
 import { AppModule } from './app.module';
 import type { ApiConfig } from './config';
 import { ErrorFilter } from './errors/error.filter';
+import { HardenedExpressAdapter } from './http/hardened-express-adapter';
 import { ClassifyQueue } from './queue/classify-queue';
 
 const READY_WAIT_MS = 5_000;
@@ -13,18 +15,32 @@ const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
  * tests exercise the real filters and limits.
  */
 export async function createApp(config: ApiConfig): Promise<NestExpressApplication> {
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.forConfig(config), {
-    // Uploads are read by UploadReader with their own limits; no global body parser.
-    bodyParser: false,
-    logger: config.logLevel === 'silent' ? false : ['error', 'warn', 'log'],
-  });
-  configureApp(app);
+  const app = await NestFactory.create<NestExpressApplication>(
+    AppModule.forConfig(config),
+    new HardenedExpressAdapter(config),
+    {
+      // Uploads are read by UploadReader with their own limits; no global body parser.
+      bodyParser: false,
+      logger: config.logLevel === 'silent' ? false : ['error', 'warn', 'log'],
+    },
+  );
+  configureApp(app, config);
   // With Redis away at boot the api still starts (and answers 503) rather than hang.
   await Promise.race([app.get(ClassifyQueue).ready(), delay(READY_WAIT_MS)]);
   return app;
 }
 
-export function configureApp(app: NestExpressApplication): void {
+export function configureApp(app: NestExpressApplication, config: ApiConfig): void {
   app.disable('x-powered-by');
+  app.use(helmet());
+  // CORS stays off (no Access-Control-* headers at all) unless origins are listed.
+  if (config.corsOrigins.length > 0) {
+    app.enableCors({
+      origin: [...config.corsOrigins],
+      methods: ['GET', 'POST'],
+      allowedHeaders: ['content-type', 'prefer', 'x-api-key', 'authorization', 'x-request-id'],
+      exposedHeaders: ['location', 'retry-after', 'x-request-id'],
+    });
+  }
   app.useGlobalFilters(new ErrorFilter());
 }

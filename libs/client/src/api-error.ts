@@ -1,14 +1,13 @@
 import type { ErrorCode } from '@imgcls/contracts';
 
 /**
- * The codes of an {@link ApiError}: the api's own codes, plus two the client raises itself.
+ * The codes of an {@link ApiError}: the api's own codes, plus three the client raises itself.
  * - `BAD_RESPONSE`: the api answered, but not in the shape the contract promises.
  * - `NETWORK_ERROR`: no answer at all (connection refused, reset, DNS).
- *
- * A deadline the client gives up on is `TIMEOUT`, like the api's: the job did not finish within
- * the time the caller was willing to wait.
+ * - `DEADLINE_EXCEEDED`: the client stopped waiting (a request's `timeoutMs`, or the deadline of
+ *   `classify` / `waitForJob`); a job it was waiting for may still finish.
  */
-export type ClientErrorCode = ErrorCode | 'BAD_RESPONSE' | 'NETWORK_ERROR';
+export type ClientErrorCode = ErrorCode | 'BAD_RESPONSE' | 'NETWORK_ERROR' | 'DEADLINE_EXCEEDED';
 
 /** Extra facts about an {@link ApiError}. */
 export interface ApiErrorDetails {

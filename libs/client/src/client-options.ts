@@ -35,7 +35,7 @@ export interface ClassifyOptions extends SubmitOptions {
 }
 
 export interface WaitOptions {
-  /** Gives up with `ApiError` code `TIMEOUT` (status 0, `jobId` set) after this long. */
+  /** Gives up with `ApiError` code `DEADLINE_EXCEEDED` (status 0, `jobId` set) after this long. */
   timeoutMs?: number;
   signal?: AbortSignal;
 }

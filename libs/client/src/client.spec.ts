@@ -126,15 +126,27 @@ describe('Client', () => {
     expect((second?.atMs ?? 0) - (first?.atMs ?? 0)).toBeGreaterThanOrEqual(950);
   });
 
-  it('gives up at the deadline with TIMEOUT and the job id', async () => {
+  it('gives up at the deadline with DEADLINE_EXCEEDED and the job id', async () => {
     const c = await client(jobsApi(accepted('j1'), [jobState('j1', 'running')]));
     const startedMs = Date.now();
     const error = await c
       .classify(image, { mode: 'async', timeoutMs: 150 })
       .catch((e: unknown) => e);
-    expect(error).toMatchObject({ status: 0, code: 'TIMEOUT', jobId: 'j1' });
+    expect(error).toMatchObject({ status: 0, code: 'DEADLINE_EXCEEDED', jobId: 'j1' });
     expect(Date.now() - startedMs).toBeLessThan(1_000);
     expect(api?.requests.length).toBeGreaterThan(3);
+  });
+
+  it('sends an upload refused with a 503 again, unless its Retry-After passes the deadline', async () => {
+    const full = (after: string) =>
+      apiError(503, 'QUEUE_FULL', 'the queue holds 1000 jobs', { 'retry-after': after });
+    const replies = [full('0'), full('0'), ok(classifyResponse('j1')), full('1')];
+    const c = await client(() => replies.shift() ?? apiError(500, 'INTERNAL', 'no reply left'));
+    await expect(c.classify(image)).resolves.toMatchObject({ job_id: 'j1' });
+    expect(api?.requests.map((r) => r.method)).toEqual(['POST', 'POST', 'POST']);
+    const error = await c.classify(image, { timeoutMs: 500 }).catch((e: unknown) => e);
+    expect(error).toMatchObject({ status: 503, code: 'QUEUE_FULL', retryAfterMs: 1_000 });
+    expect(api?.requests).toHaveLength(4);
   });
 
   it('stops polling when the caller aborts, with the abort’s reason', async () => {

@@ -41,7 +41,7 @@ export class Client {
     options: ClassifyOptions = {},
   ): Promise<ClassifyResponse> {
     const deadlineMs = Date.now() + (options.timeoutMs ?? this.waitTimeoutMs);
-    const answer = await this.post(image, options, options.mode === 'async', deadlineMs);
+    const answer = await this.postUntilAdmitted(image, options, deadlineMs);
     if ('result' in answer) return answer.result;
     return this.waitForJob(answer.accepted.job_id, {
       timeoutMs: deadlineMs - Date.now(),
@@ -88,9 +88,30 @@ export class Client {
       const remainingMs = deadlineMs - Date.now();
       if (remainingMs <= 0) {
         const message = `job ${jobId} did not finish within ${timeoutMs} ms`;
-        throw new ApiError(0, 'TIMEOUT', message, { jobId });
+        throw new ApiError(0, 'DEADLINE_EXCEEDED', message, { jobId });
       }
       await sleep(Math.min(delayMs, remainingMs), options.signal);
+    }
+  }
+
+  /**
+   * A 503 (`QUEUE_FULL`, `UNAVAILABLE`) refuses the upload before it is queued: send it again
+   * after its `Retry-After` (else the backoff), unless that would pass the deadline.
+   */
+  private async postUntilAdmitted(
+    image: Uint8Array | Blob,
+    options: ClassifyOptions,
+    deadlineMs: number,
+  ): Promise<Answer> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await this.post(image, options, options.mode === 'async', deadlineMs);
+      } catch (error) {
+        if (!(error instanceof ApiError && error.status === 503)) throw error;
+        const delayMs = error.retryAfterMs ?? pollDelayMs(attempt, this.backoff);
+        if (Date.now() + delayMs >= deadlineMs) throw error;
+        await sleep(delayMs, options.signal);
+      }
     }
   }
 
@@ -154,7 +175,7 @@ export class Client {
 
 /** Worth polling again: the api is briefly unavailable, or one poll got no answer in time. */
 const isTransient = (error: ApiError): boolean =>
-  error.status === 503 || (error.status === 0 && error.code === 'TIMEOUT');
+  error.status === 503 || error.code === 'DEADLINE_EXCEEDED';
 
 /** The result of a job that has ended well, undefined while it runs; throws for a failed job. */
 function settledResult(state: JobState): ClassifyResponse | undefined {

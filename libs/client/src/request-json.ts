@@ -16,7 +16,7 @@ export interface RequestLimits {
 
 /**
  * One HTTP exchange with the api. Every failure becomes an {@link ApiError}: the api's error
- * body with its code, `BAD_RESPONSE` for anything off-contract, `NETWORK_ERROR` or `TIMEOUT`
+ * body with its code, `BAD_RESPONSE` for anything off-contract, `NETWORK_ERROR` or `DEADLINE_EXCEEDED`
  * without an answer. Only the caller's abort passes through as is.
  */
 export async function requestJson(
@@ -34,7 +34,8 @@ export async function requestJson(
   } catch (error) {
     if (limits.signal?.aborted) throw limits.signal.reason;
     if (timeout.aborted) {
-      throw new ApiError(0, 'TIMEOUT', `no answer from ${url} within ${limits.timeoutMs} ms`);
+      const message = `no answer from ${url} within ${limits.timeoutMs} ms`;
+      throw new ApiError(0, 'DEADLINE_EXCEEDED', message);
     }
     throw new ApiError(0, 'NETWORK_ERROR', `cannot reach ${url}: ${networkCause(error)}`);
   }

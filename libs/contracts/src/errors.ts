@@ -5,6 +5,12 @@
 export const ERROR_CODES = [
   /** The request is malformed: no `file` field, several files, an unparsable body. */
   'INVALID_REQUEST',
+  /** `API_KEYS` is set and the request carries no key, or a wrong one. */
+  'UNAUTHORIZED',
+  /** The client was too slow to send its request. */
+  'REQUEST_TIMEOUT',
+  /** Too many request headers, or too large. */
+  'HEADERS_TOO_LARGE',
   /** The Content-Type (or Content-Encoding) of the request is not accepted. */
   'UNSUPPORTED_MEDIA_TYPE',
   /** The bytes are not an image in an allowed format (sniffed from the bytes, not the name). */
@@ -17,8 +23,10 @@ export const ERROR_CODES = [
   'IMAGE_TOO_LARGE',
   /** No such route, or no such job (unknown or expired id). */
   'NOT_FOUND',
-  /** The job did not finish within the time the caller was willing to wait. */
+  /** The job passed its deadline before a worker could start it, or its upload expired. */
   'TIMEOUT',
+  /** The queue is at `MAX_QUEUE_DEPTH`: retry after the `Retry-After` seconds. */
+  'QUEUE_FULL',
   /** The service cannot take the request right now (Redis unreachable, shutting down). */
   'UNAVAILABLE',
   /** A failure inside the service; the message never carries internals. */

@@ -16,6 +16,8 @@ export interface ClassifyJobData {
   topK: number;
   /** Epoch milliseconds when the api accepted the upload. */
   submittedAtMs: number;
+  /** Epoch milliseconds after which a worker drops the job unprocessed (nobody waits any more). */
+  deadlineAtMs: number;
 }
 
 /**

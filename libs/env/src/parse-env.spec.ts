@@ -1,4 +1,12 @@
-import { keyPrefix, listenPort, parseEnv, positiveInt, redisUrl, StartupError } from './index';
+import {
+  commaList,
+  keyPrefix,
+  listenPort,
+  parseEnv,
+  positiveInt,
+  redisUrl,
+  StartupError,
+} from './index';
 
 const specs = {
   PORT: listenPort({ default: 5000 }),
@@ -48,5 +56,11 @@ describe('parseEnv', () => {
     expect(() => parseEnv({ REDIS_URL: 'http://127.0.0.1:6379' }, specs)).toThrow(
       'REDIS_URL="http://127.0.0.1:6379" is not a redis:// URL',
     );
+  });
+
+  it('splits comma lists and drops blanks', () => {
+    const lists = { KEYS: commaList({ default: [] }) };
+    expect(parseEnv({ KEYS: ' a, b ,,c ' }, lists).KEYS).toEqual(['a', 'b', 'c']);
+    expect(parseEnv({}, lists).KEYS).toEqual([]);
   });
 });

@@ -65,3 +65,11 @@ export const listenPort = makeValidator<number>((input) => {
   }
   return value;
 });
+
+/** A comma-separated list; blanks around items and empty items are dropped. */
+export const commaList = makeValidator<string[]>((input) =>
+  input
+    .split(',')
+    .map((item) => item.trim())
+    .filter((item) => item.length > 0),
+);

@@ -6,8 +6,12 @@ export function httpStatusFor(code: ErrorCode): number {
     case 'INVALID_REQUEST':
     case 'INVALID_IMAGE':
       return 400;
+    case 'UNAUTHORIZED':
+      return 401;
     case 'NOT_FOUND':
       return 404;
+    case 'REQUEST_TIMEOUT':
+      return 408;
     case 'PAYLOAD_TOO_LARGE':
       return 413;
     case 'UNSUPPORTED_MEDIA_TYPE':
@@ -15,8 +19,11 @@ export function httpStatusFor(code: ErrorCode): number {
       return 415;
     case 'IMAGE_TOO_LARGE':
       return 422;
+    case 'HEADERS_TOO_LARGE':
+      return 431;
     case 'INTERNAL':
       return 500;
+    case 'QUEUE_FULL':
     case 'UNAVAILABLE':
       return 503;
     case 'TIMEOUT':
@@ -29,10 +36,13 @@ export function httpStatusFor(code: ErrorCode): number {
  * so that every response carries one of our codes.
  */
 export function errorCodeForHttpStatus(status: number): ErrorCode {
+  if (status === 401) return 'UNAUTHORIZED';
   if (status === 404 || status === 405) return 'NOT_FOUND';
+  if (status === 408) return 'REQUEST_TIMEOUT';
+  if (status === 431) return 'HEADERS_TOO_LARGE';
   if (status === 413) return 'PAYLOAD_TOO_LARGE';
   if (status === 415) return 'UNSUPPORTED_MEDIA_TYPE';
   if (status === 503) return 'UNAVAILABLE';
-  if (status === 504 || status === 408) return 'TIMEOUT';
+  if (status === 504) return 'TIMEOUT';
   return status >= 400 && status < 500 ? 'INVALID_REQUEST' : 'INTERNAL';
 }

@@ -18,7 +18,8 @@ export class ErrorFilter implements ExceptionFilter {
     const { status, body } = this.describe(exception);
     if (response.headersSent) return;
     // A refused body may still be arriving; closing is cheaper than reading it to the end.
-    if (status === 413) response.setHeader('Connection', 'close');
+    if (status === 413 || status === 408 || status === 503)
+      response.setHeader('Connection', 'close');
     // Overload and outages are temporary: tell clients when to come back.
     if (status === 503) response.setHeader('Retry-After', RETRY_AFTER_S);
     response.status(status).json(body);

@@ -1,7 +1,9 @@
 import { Controller, Get, HttpCode, ServiceUnavailableException } from '@nestjs/common';
 import { ClassifyQueue } from '../queue/classify-queue';
+import { Public } from '../security/api-key.guard';
 
 /** Kubernetes-style probes: liveness never touches Redis, readiness does. */
+@Public()
 @Controller('health')
 export class HealthController {
   constructor(private readonly queue: ClassifyQueue) {}

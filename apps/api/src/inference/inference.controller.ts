@@ -27,6 +27,7 @@ export class InferenceController {
     @Headers('prefer') prefer?: string,
   ): Promise<ClassifyResponse | JobAccepted> {
     const wantsAsync = prefersAsync(mode, prefer);
+    await this.inference.admit();
     const image = await this.uploads.read(req, res);
     const outcome = await this.inference.classify(image, {
       topK,

@@ -44,14 +44,27 @@ export class InferenceService {
     };
   }
 
+  /** Refuses at once, before the upload is read, while the queue is full. */
+  async admit(): Promise<void> {
+    const depth = await this.queue.depth();
+    if (depth >= this.config.maxQueueDepth) {
+      throw new ServiceError(
+        'QUEUE_FULL',
+        `the queue is full (${depth} jobs waiting); retry shortly`,
+      );
+    }
+  }
+
   async classify(image: Buffer, options: ClassifyOptions): Promise<ClassifyOutcome> {
     const topK = this.parseTopK(options.topK);
     this.checkImage(image);
     const jobId = randomUUID();
+    const now = Date.now();
     const job = await this.queue.submit(jobId, image, {
       requestId: options.requestId,
       topK,
-      submittedAtMs: Date.now(),
+      submittedAtMs: now,
+      deadlineAtMs: now + this.config.jobDeadlineMs,
     });
     if (!options.wait) return { kind: 'accepted', accepted: jobAccepted(jobId, 'queued') };
     const result = await this.queue.result(job, this.config.syncTimeoutMs);

@@ -87,6 +87,13 @@ export class ClassifyQueue implements OnApplicationShutdown {
     }
   }
 
+  /** Jobs not yet taken by a worker. */
+  async depth(): Promise<number> {
+    return this.call('queue depth', () =>
+      this.queue.getJobCountByTypes('waiting', 'prioritized', 'delayed'),
+    );
+  }
+
   /** The job and its state, or undefined when no such job exists (or it was removed). */
   async find(jobId: string): Promise<{ job: ClassifyJob; state: string } | undefined> {
     return this.call('read job', async () => {

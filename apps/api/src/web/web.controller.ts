@@ -1,8 +1,10 @@
 import { Controller, Get, Header } from '@nestjs/common';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { Public } from '../security/api-key.guard';
 
 /** The page at `/` to try the service in a browser: one self-contained HTML file. */
+@Public()
 @Controller()
 export class WebController {
   // Read once at boot; the build copies index.html next to the compiled controller.

@@ -92,7 +92,14 @@ describe('ClassifyProcessor in a BullMQ worker', () => {
     const writer = new IORedis(TEST_REDIS_URL);
     await writer.set(key, bytes);
     writer.disconnect();
-    const data = { imageKey: key, requestId: 'r1', topK: 3, submittedAtMs: Date.now() };
+    const now = Date.now();
+    const data = {
+      imageKey: key,
+      requestId: 'r1',
+      topK: 3,
+      submittedAtMs: now,
+      deadlineAtMs: now + 60_000,
+    };
     return queue.add(CLASSIFY_JOB, data, {
       jobId,
       attempts,

@@ -72,6 +72,13 @@ export class ClassifyProcessor {
 
   private async classify(job: ClassifyJob, startedAtMs: number): Promise<ClassifyResult> {
     const { redis, classifier, labels, manifest, maxImagePixels } = this.deps;
+    // Under overload, computing an answer its caller stopped waiting for only makes it worse.
+    if (startedAtMs > job.data.deadlineAtMs) {
+      throw new ServiceError(
+        'TIMEOUT',
+        'the job passed its deadline before a worker could start it',
+      );
+    }
     const image = await redis.getBuffer(job.data.imageKey);
     if (image === null) {
       throw new ServiceError('TIMEOUT', 'the upload expired before a worker could take the job');

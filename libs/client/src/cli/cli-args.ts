@@ -1,6 +1,5 @@
 import { parseArgs } from 'node:util';
-import type { ClassifyMode } from '../client-options';
-import { DEFAULT_URL } from '../client-options';
+import { DEFAULT_URL, type ClassifyMode } from '../client-options';
 
 export const OUTPUT_FORMATS = ['table', 'jsonl', 'csv'] as const;
 export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
@@ -46,25 +45,7 @@ export function parseCliArgs(
   argv: readonly string[],
   env: Readonly<Record<string, string | undefined>>,
 ): CliOptions {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: [...argv],
-      allowPositionals: true,
-      options: {
-        url: { type: 'string' },
-        concurrency: { type: 'string', short: 'c' },
-        format: { type: 'string', short: 'f' },
-        mode: { type: 'string' },
-        'top-k': { type: 'string', short: 'k' },
-        'api-key': { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    });
-  } catch (error) {
-    throw new UsageError(error instanceof Error ? error.message : String(error));
-  }
-  const { values, positionals } = parsed;
+  const { values, positionals } = readArgv(argv);
   const help = values.help ?? false;
   if (!help && positionals.length === 0) throw new UsageError('no files or folders given');
   return {
@@ -78,6 +59,28 @@ export function parseCliArgs(
     paths: positionals,
     help,
   };
+}
+
+function readArgv(argv: readonly string[]) {
+  try {
+    return parseArgs({
+      args: [...argv],
+      allowPositionals: true,
+      options: {
+        url: { type: 'string' },
+        concurrency: { type: 'string', short: 'c' },
+        format: { type: 'string', short: 'f' },
+        mode: { type: 'string' },
+        'top-k': { type: 'string', short: 'k' },
+        'api-key': { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    });
+  } catch (error) {
+    // parseArgs says what is wrong: `Unknown option '--x'`, `Option '--url <value>' argument missing`.
+    const { message } = error as { message?: unknown };
+    throw new UsageError(typeof message === 'string' ? message : String(error));
+  }
 }
 
 function checkUrl(value: string): string {

@@ -1,5 +1,8 @@
 import { runCli } from './run-cli';
 
+// `npm run classify` starts in the repository root; paths are meant from where it was typed.
+if (process.env['INIT_CWD']) process.chdir(process.env['INIT_CWD']);
+
 // `classify | head` closes stdout early: stop quietly instead of dying on EPIPE.
 process.stdout.on('error', (error: NodeJS.ErrnoException) => {
   if (error.code !== 'EPIPE') throw error;

@@ -1,6 +1,6 @@
 import { Client } from '../client';
 import { parseCliArgs, UsageError, USAGE, type CliOptions } from './cli-args';
-import { classifyFiles } from './classify-files';
+import { classifyFiles, type FileOutcome } from './classify-files';
 import { findImages } from './find-images';
 import { ProgressReporter, type ProgressStream } from './progress-reporter';
 import { ResultWriter } from './result-writer';
@@ -33,6 +33,16 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     return 2;
   }
 
+  return classifyAndReport(options, files, unreadable, io);
+}
+
+/** Classifies the files found, writing results, progress and the summary; 1 if any failed. */
+async function classifyAndReport(
+  options: CliOptions,
+  files: readonly string[],
+  unreadable: readonly FileOutcome[],
+  io: CliIo,
+): Promise<number> {
   const progress = new ProgressReporter(io.stderr, unreadable.length + files.length);
   // Only a terminal shared with the progress bar needs the bar out of the way.
   const output = new ResultWriter(options.format, (text) =>
