@@ -134,7 +134,10 @@ describe('no accepted job is lost', () => {
   });
 
   it('keeps no image bytes and bounded results after 500 jobs', async () => {
-    const { stack: s, probe: p } = await start({ workers: 2, env: { RESULT_MAX_COUNT: '100' } });
+    const { stack: s, probe: p } = await start({
+      workers: 2,
+      env: { RESULT_MAX_COUNT: '100', MAX_QUEUE_DEPTH: '1000' },
+    });
     await submitMany(s, 500);
     const counts = await p.waitForCounts(
       (c) => c['waiting'] === 0 && c['active'] === 0 && c['delayed'] === 0,
