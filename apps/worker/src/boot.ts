@@ -1,8 +1,10 @@
+import type { ModelDescription } from '@imgcls/contracts';
 import { StartupError } from '@imgcls/env';
 import { LabelSet } from '@imgcls/labels';
 import {
   loadLabelsManifest,
   loadModelManifest,
+  sha256File,
   verifyLabelsFile,
   verifyModelFile,
   type ModelManifest,
@@ -14,6 +16,8 @@ export interface LoadedModel {
   manifest: ModelManifest;
   classifier: OnnxClassifier;
   labels: LabelSet;
+  /** What heartbeats and `GET /models` say about it. */
+  description: ModelDescription;
 }
 
 /**
@@ -39,7 +43,26 @@ export async function loadModel(config: WorkerConfig): Promise<LoadedModel> {
     );
   }
   await classifier.warmUp();
-  return { manifest, classifier, labels };
+  // A fixed artifact's checksum was just verified; a locally exported one is hashed as loaded.
+  const sha256 = manifest.sha256 ?? (await sha256File(modelPath));
+  return {
+    manifest,
+    classifier,
+    labels,
+    description: describeModel(manifest, labels.size, sha256),
+  };
+}
+
+function describeModel(manifest: ModelManifest, classes: number, sha256: string): ModelDescription {
+  return {
+    name: manifest.name,
+    description: manifest.description,
+    test_model: manifest.testModel,
+    input: manifest.input,
+    classes,
+    source: manifest.url ?? manifest.export?.weights.url ?? null,
+    sha256,
+  };
 }
 
 async function startupStep<T>(step: () => T | Promise<T>): Promise<T> {

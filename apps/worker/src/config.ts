@@ -1,4 +1,4 @@
-import { keyPrefix, parseEnv, positiveInt, redisUrl, str } from '@imgcls/env';
+import { host, keyPrefix, listenPort, parseEnv, positiveInt, redisUrl, str } from '@imgcls/env';
 import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 
@@ -21,6 +21,12 @@ export interface WorkerConfig {
   /** How often workers look for such stalled jobs. */
   readonly stalledIntervalMs: number;
   readonly logLevel: string;
+  /** Where `GET /metrics` and `GET /health` are served; port 0 picks a free one. */
+  readonly metricsHost: string;
+  readonly metricsPort: number;
+  readonly heartbeatIntervalMs: number;
+  /** A worker silent for this long counts as gone (readiness, `GET /models`). */
+  readonly heartbeatTtlMs: number;
 }
 
 export function loadWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerConfig {
@@ -39,6 +45,10 @@ export function loadWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerCo
       default: 'info',
       choices: ['fatal', 'error', 'warn', 'info', 'debug', 'silent'],
     }),
+    METRICS_HOST: host({ default: '127.0.0.1' }),
+    METRICS_PORT: listenPort({ default: 0 }),
+    HEARTBEAT_INTERVAL_MS: positiveInt({ default: 2_000 }),
+    HEARTBEAT_TTL_MS: positiveInt({ default: 6_000 }),
   });
   return {
     redisUrl: e.REDIS_URL,
@@ -52,5 +62,9 @@ export function loadWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerCo
     lockDurationMs: e.LOCK_DURATION_MS,
     stalledIntervalMs: e.STALLED_INTERVAL_MS,
     logLevel: e.LOG_LEVEL,
+    metricsHost: e.METRICS_HOST,
+    metricsPort: e.METRICS_PORT,
+    heartbeatIntervalMs: e.HEARTBEAT_INTERVAL_MS,
+    heartbeatTtlMs: Math.max(e.HEARTBEAT_TTL_MS, 2 * e.HEARTBEAT_INTERVAL_MS),
   };
 }

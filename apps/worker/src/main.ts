@@ -6,27 +6,47 @@ import { loadModel } from './boot';
 import { ClassifyProcessor } from './classify/classify.processor';
 import { createClassifyWorker } from './classify/classify.worker';
 import { loadWorkerConfig } from './config';
+import { Heartbeat } from './heartbeat/heartbeat';
+import { boundPort, serveMetrics } from './metrics/metrics-server';
+import { WorkerMetrics } from './metrics/worker-metrics';
 
 async function main(): Promise<void> {
   const config = loadWorkerConfig();
   const logger = pino({ level: config.logLevel, base: { service: 'worker', pid: process.pid } });
-  const { manifest, classifier, labels } = await loadModel(config);
-  logger.info({ model: manifest.name, test_model: manifest.testModel }, 'model loaded');
+  const model = await loadModel(config);
+  logger.info({ model: model.description }, 'model loaded');
 
+  const metrics = new WorkerMetrics();
+  const metricsServer = await serveMetrics(
+    metrics.registry,
+    config.metricsHost,
+    config.metricsPort,
+  );
   const redis = new IORedis(config.redisUrl, { maxRetriesPerRequest: null });
   redis.on('error', (error: Error) => logger.warn(`redis: ${error.message}`));
   const processor = new ClassifyProcessor({
+    ...model,
     redis,
-    classifier,
-    labels,
-    manifest,
     logger,
+    metrics,
     maxImagePixels: config.maxImagePixels,
   });
   const worker = createClassifyWorker(processor, config, logger);
   await worker.waitUntilReady();
+  const heartbeat = new Heartbeat(
+    redis,
+    model.description,
+    { ...config, intervalMs: config.heartbeatIntervalMs, ttlMs: config.heartbeatTtlMs },
+    logger,
+  );
+  await heartbeat.start();
   logger.info(
-    { queue: CLASSIFY_QUEUE, prefix: config.queuePrefix, concurrency: config.concurrency },
+    {
+      queue: CLASSIFY_QUEUE,
+      prefix: config.queuePrefix,
+      concurrency: config.concurrency,
+      metrics_url: `http://${config.metricsHost}:${boundPort(metricsServer)}/metrics`,
+    },
     'worker ready',
   );
 
@@ -35,10 +55,12 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     logger.info({ signal }, 'stopping: finishing the jobs in hand');
+    await heartbeat.stop(); // no longer counted as ready
     // close() stops taking jobs and waits for the active ones to finish.
     await worker.close();
     redis.disconnect();
-    await classifier.release();
+    metricsServer.close();
+    await model.classifier.release();
     logger.info('stopped');
     process.exit(0);
   };

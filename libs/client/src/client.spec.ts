@@ -177,7 +177,8 @@ describe('Client', () => {
     const c = await client(() =>
       apiError(503, 'UNAVAILABLE', 'shutting down', { 'retry-after': '7' }),
     );
-    await expect(c.classify(image)).rejects.toMatchObject({
+    // submit never retries: the caller has the Retry-After.
+    await expect(c.submit(image)).rejects.toMatchObject({
       status: 503,
       code: 'UNAVAILABLE',
       retryAfterMs: 7_000,

@@ -34,7 +34,8 @@ export class Client {
 
   /**
    * Classifies one image. A synchronous request that the api answers with `202` (the job outlived
-   * its `SYNC_TIMEOUT_MS`) is followed up by polling, like an asynchronous one.
+   * its `SYNC_TIMEOUT_MS`) is followed up by polling, like an asynchronous one. An upload refused
+   * with a 503 is sent again after its `Retry-After`.
    */
   async classify(
     image: Uint8Array | Blob,

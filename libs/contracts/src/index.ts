@@ -2,3 +2,4 @@ export * from './errors';
 export * from './jobs';
 export * from './queue';
 export * from './result';
+export * from './workers';

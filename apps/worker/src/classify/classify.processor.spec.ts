@@ -22,6 +22,7 @@ import { loadModel, type LoadedModel } from '../boot';
 import { loadWorkerConfig } from '../config';
 import { ClassifyProcessor } from './classify.processor';
 import { createClassifyWorker } from './classify.worker';
+import { WorkerMetrics } from '../metrics/worker-metrics';
 
 /**
  * The processor inside a real BullMQ Worker on the real Redis, with the test model
@@ -63,6 +64,7 @@ describe('ClassifyProcessor in a BullMQ worker', () => {
       ...model,
       redis,
       logger,
+      metrics: new WorkerMetrics(),
       maxImagePixels: 40_000_000,
     });
     const worker = createClassifyWorker(

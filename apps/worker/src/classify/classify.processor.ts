@@ -11,6 +11,7 @@ import { preprocessImage } from '@imgcls/preprocessing';
 import { UnrecoverableError, type Job } from 'bullmq';
 import type IORedis from 'ioredis';
 import type { Logger } from 'pino';
+import type { WorkerMetrics } from '../metrics/worker-metrics';
 import type { OnnxClassifier } from '../model/onnx-classifier';
 
 export type ClassifyJob = Job<ClassifyJobData, ClassifyResult>;
@@ -22,6 +23,7 @@ export interface ProcessorDeps {
   manifest: ModelManifest;
   maxImagePixels: number;
   logger: Logger;
+  metrics: WorkerMetrics;
 }
 
 /**
@@ -43,9 +45,11 @@ export class ClassifyProcessor {
     } catch (error) {
       const log = this.deps.logger.child({ job_id: job.id, request_id: job.data.requestId });
       if (error instanceof ServiceError) {
+        this.deps.metrics.jobDone('refused');
         log.info({ code: error.code }, `job refused: ${error.message}`);
         throw new UnrecoverableError(encodeJobFailure(error.code, error.message));
       }
+      this.deps.metrics.jobDone('failed');
       log.warn({ err: error, attempt: job.attemptsMade + 1 }, 'job failed');
       throw error;
     }
@@ -58,6 +62,8 @@ export class ClassifyProcessor {
    */
   async completed(job: ClassifyJob, result: ClassifyResult): Promise<void> {
     const { class_id, timings } = result;
+    this.deps.metrics.jobDone('succeeded');
+    this.deps.metrics.observe(timings, 1);
     this.deps.logger.info(
       { job_id: job.id, request_id: job.data.requestId, class_id, timings },
       'job succeeded',
