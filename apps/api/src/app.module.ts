@@ -5,6 +5,7 @@ import {
   type NestModule,
 } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
+import type { Logger } from 'pino';
 import { API_CONFIG, type ApiConfig } from './config';
 import { HealthController } from './health/health.controller';
 import { HeaderLimitMiddleware } from './http/header-limit.middleware';
@@ -14,18 +15,32 @@ import { UploadReader } from './inference/upload-reader';
 import { JobsController } from './jobs/jobs.controller';
 import { JobsService } from './jobs/jobs.service';
 import { DrainMiddleware, ShutdownDrain } from './lifecycle/shutdown-drain';
+import { ModelsController } from './models/models.controller';
+import { ApiMetrics } from './observability/api-metrics';
+import { API_LOGGER } from './observability/logger';
+import { MetricsController } from './observability/metrics.controller';
+import { RequestLogMiddleware } from './observability/request-log.middleware';
 import { ClassifyQueue } from './queue/classify-queue';
 import { ApiKeyGuard } from './security/api-key.guard';
 import { WebController } from './web/web.controller';
 
 @Module({})
 export class AppModule implements NestModule {
-  static forConfig(config: ApiConfig): DynamicModule {
+  static forConfig(config: ApiConfig, logger: Logger): DynamicModule {
     return {
       module: AppModule,
-      controllers: [InferenceController, JobsController, HealthController, WebController],
+      controllers: [
+        InferenceController,
+        JobsController,
+        ModelsController,
+        HealthController,
+        WebController,
+        MetricsController,
+      ],
       providers: [
         { provide: API_CONFIG, useValue: config },
+        { provide: API_LOGGER, useValue: logger },
+        ApiMetrics,
         { provide: APP_GUARD, useClass: ApiKeyGuard },
         ClassifyQueue,
         InferenceService,
@@ -37,6 +52,6 @@ export class AppModule implements NestModule {
   }
 
   configure(consumer: MiddlewareConsumer): void {
-    consumer.apply(HeaderLimitMiddleware, DrainMiddleware).forRoutes('*');
+    consumer.apply(RequestLogMiddleware, HeaderLimitMiddleware, DrainMiddleware).forRoutes('*');
   }
 }

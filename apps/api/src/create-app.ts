@@ -1,10 +1,12 @@
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import helmet from 'helmet';
+import type { Logger } from 'pino';
 import { AppModule } from './app.module';
 import type { ApiConfig } from './config';
 import { ErrorFilter } from './errors/error.filter';
 import { HardenedExpressAdapter } from './http/hardened-express-adapter';
+import { NestPinoLogger } from './observability/logger';
 import { ClassifyQueue } from './queue/classify-queue';
 
 const READY_WAIT_MS = 5_000;
@@ -14,14 +16,17 @@ const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
  * Builds the api exactly as production runs it; main.ts and the tests both call this, so the
  * tests exercise the real filters and limits.
  */
-export async function createApp(config: ApiConfig): Promise<NestExpressApplication> {
+export async function createApp(
+  config: ApiConfig,
+  logger: Logger,
+): Promise<NestExpressApplication> {
   const app = await NestFactory.create<NestExpressApplication>(
-    AppModule.forConfig(config),
+    AppModule.forConfig(config, logger),
     new HardenedExpressAdapter(config),
     {
       // Uploads are read by UploadReader with their own limits; no global body parser.
       bodyParser: false,
-      logger: config.logLevel === 'silent' ? false : ['error', 'warn', 'log'],
+      logger: new NestPinoLogger(logger),
     },
   );
   configureApp(app, config);

@@ -2,19 +2,21 @@ import 'reflect-metadata';
 import { StartupError } from '@imgcls/env';
 import { loadApiConfig } from './config';
 import { createApp } from './create-app';
+import { createApiLogger } from './observability/logger';
 
 async function main(): Promise<void> {
   const config = loadApiConfig();
-  const app = await createApp(config);
+  const logger = createApiLogger(config.logLevel);
+  const app = await createApp(config, logger);
   await app.listen(config.port, config.host);
   // The real address, so that PORT=0 (tests) can be read back.
-  console.log(`api listening on ${await app.getUrl()}`);
+  logger.info({ url: await app.getUrl() }, 'api listening');
 
   let stopping = false;
   const stop = async (signal: NodeJS.Signals) => {
     if (stopping) return;
     stopping = true;
-    console.log(`api stopping (${signal}): answering the requests in flight`);
+    logger.info({ signal }, 'api stopping: answering the requests in flight');
     // close() runs the drain (stop accepting, finish in-flight requests), then closes Redis.
     await app.close();
     process.exit(0);

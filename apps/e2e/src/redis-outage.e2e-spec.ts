@@ -40,7 +40,10 @@ describe('a Redis outage', () => {
       return answer.status === 200 ? answer : undefined;
     });
     expect(recovered.body.class_id).toBe(wnid);
-    expect((await fetch(`${stack.url}/health/ready`)).status).toBe(200);
+    // Ready again once the worker's next heartbeat lands in the new Redis.
+    await eventually('ready again', 10_000, async () =>
+      (await fetch(`${stack.url}/health/ready`)).status === 200 ? true : undefined,
+    );
     expect(stack.api.running && stack.workers.every((w) => w.running)).toBe(true);
   });
 });

@@ -136,7 +136,7 @@ describe('no accepted job is lost', () => {
   it('keeps no image bytes and bounded results after 500 jobs', async () => {
     const { stack: s, probe: p } = await start({
       workers: 2,
-      env: { RESULT_MAX_COUNT: '100', MAX_QUEUE_DEPTH: '1000' },
+      env: { RESULT_MAX_COUNT: '100', MAX_QUEUE_DEPTH: '1000', JOB_DEADLINE_MS: '300000' },
     });
     await submitMany(s, 500);
     const counts = await p.waitForCounts(

@@ -17,6 +17,7 @@ export class ErrorFilter implements ExceptionFilter {
     const response = host.switchToHttp().getResponse<Response>();
     const { status, body } = this.describe(exception);
     if (response.headersSent) return;
+    (response.locals as { errorCode?: string }).errorCode = body.error.code;
     // A refused body may still be arriving; closing is cheaper than reading it to the end.
     if (status === 413 || status === 408 || status === 503)
       response.setHeader('Connection', 'close');

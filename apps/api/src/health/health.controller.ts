@@ -1,8 +1,18 @@
-import { Controller, Get, HttpCode, ServiceUnavailableException } from '@nestjs/common';
+import { Controller, Get, HttpCode } from '@nestjs/common';
+import { ServiceError } from '@imgcls/contracts';
 import { ClassifyQueue } from '../queue/classify-queue';
 import { Public } from '../security/api-key.guard';
 
-/** Kubernetes-style probes: liveness never touches Redis, readiness does. */
+export interface Readiness {
+  status: 'ok';
+  redis: true;
+  workers: number;
+}
+
+/**
+ * Kubernetes-style probes. Liveness never touches Redis. Readiness needs Redis and at least
+ * one worker whose heartbeat (sent with its model loaded) has not expired.
+ */
 @Public()
 @Controller('health')
 export class HealthController {
@@ -15,10 +25,14 @@ export class HealthController {
   }
 
   @Get('ready')
-  async ready(): Promise<{ status: 'ok'; redis: true }> {
+  async ready(): Promise<Readiness> {
     if (!(await this.queue.ping())) {
-      throw new ServiceUnavailableException('redis is unreachable');
+      throw new ServiceError('UNAVAILABLE', 'not ready: redis is unreachable');
     }
-    return { status: 'ok', redis: true };
+    const workers = await this.queue.workers();
+    if (workers.length === 0) {
+      throw new ServiceError('UNAVAILABLE', 'not ready: no worker with a loaded model is alive');
+    }
+    return { status: 'ok', redis: true, workers: workers.length };
   }
 }

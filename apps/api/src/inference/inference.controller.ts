@@ -1,7 +1,7 @@
 import { Controller, Headers, HttpCode, Post, Query, Req, Res } from '@nestjs/common';
 import { ServiceError, type ClassifyResponse, type JobAccepted } from '@imgcls/contracts';
 import type { Request, Response } from 'express';
-import { randomUUID } from 'node:crypto';
+import type { RequestLocals } from '../observability/request-log.middleware';
 import { InferenceService } from './inference.service';
 import { UploadReader } from './upload-reader';
 
@@ -31,9 +31,11 @@ export class InferenceController {
     const image = await this.uploads.read(req, res);
     const outcome = await this.inference.classify(image, {
       topK,
-      requestId: requestIdOf(req),
+      requestId: (res.locals as RequestLocals).requestId,
       wait: !wantsAsync,
     });
+    (res.locals as RequestLocals).jobId =
+      outcome.kind === 'done' ? outcome.response.job_id : outcome.accepted.job_id;
     if (outcome.kind === 'done') return outcome.response;
     res.status(202).location(outcome.accepted.status_url);
     if (wantsAsync && mode === undefined) res.setHeader('Preference-Applied', 'respond-async');
@@ -51,10 +53,4 @@ function prefersAsync(mode: string | undefined, prefer: string | undefined): boo
   return (prefer ?? '')
     .split(/[,;]/)
     .some((token) => token.trim().toLowerCase() === 'respond-async');
-}
-
-/** A caller's X-Request-Id (if it is sane) ties its logs to ours; otherwise we make one. */
-function requestIdOf(req: Request): string {
-  const given = req.headers['x-request-id'];
-  return typeof given === 'string' && /^[\w.:-]{1,128}$/.test(given) ? given : randomUUID();
 }

@@ -4,7 +4,10 @@ import {
   CLASSIFY_QUEUE,
   decodeJobFailure,
   imageKey,
+  isWorkerHeartbeat,
   ServiceError,
+  workerHeartbeatKey,
+  type WorkerHeartbeat,
   type ClassifyJobData,
   type ClassifyResult,
 } from '@imgcls/contracts';
@@ -108,6 +111,22 @@ export class ClassifyQueue implements OnApplicationShutdown {
   /** Removes a finished job whose retention ran out (BullMQ prunes only when others finish). */
   async remove(jobId: string): Promise<void> {
     await this.call('remove job', () => this.queue.remove(jobId));
+  }
+
+  /** The workers whose heartbeat has not expired, with the model each has loaded. */
+  async workers(): Promise<WorkerHeartbeat[]> {
+    return this.call('read heartbeats', async () => {
+      const keys: string[] = [];
+      const pattern = workerHeartbeatKey(this.config.queuePrefix, '*');
+      for await (const batch of this.redis.scanStream({ match: pattern, count: 100 })) {
+        keys.push(...(batch as string[]));
+      }
+      const values = keys.length > 0 ? await this.redis.mget(...keys) : [];
+      return values.flatMap((value) => {
+        const parsed = value === null ? undefined : (JSON.parse(value) as unknown);
+        return isWorkerHeartbeat(parsed) ? [parsed] : [];
+      });
+    });
   }
 
   async ping(): Promise<boolean> {

@@ -3,17 +3,38 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Public } from '../security/api-key.guard';
 
-/** The page at `/` to try the service in a browser: one self-contained HTML file. */
+// Read once at boot; the build copies these files next to the compiled controller.
+const asset = (file: string): string => readFileSync(join(__dirname, file), 'utf8');
+
+/**
+ * The page at `/` to try the service in a browser: HTML, one script and one stylesheet, all
+ * same-origin, as helmet's default Content-Security-Policy requires (no inline code).
+ */
 @Public()
 @Controller()
 export class WebController {
-  // Read once at boot; the build copies index.html next to the compiled controller.
-  private readonly page = readFileSync(join(__dirname, 'index.html'), 'utf8');
+  private readonly page = asset('index.html');
+  private readonly script = asset('app.js');
+  private readonly styles = asset('app.css');
 
   @Get()
   @Header('content-type', 'text/html; charset=utf-8')
   @Header('cache-control', 'no-cache')
   index(): string {
     return this.page;
+  }
+
+  @Get('app.js')
+  @Header('content-type', 'text/javascript; charset=utf-8')
+  @Header('cache-control', 'no-cache')
+  app(): string {
+    return this.script;
+  }
+
+  @Get('app.css')
+  @Header('content-type', 'text/css; charset=utf-8')
+  @Header('cache-control', 'no-cache')
+  stylesheet(): string {
+    return this.styles;
   }
 }

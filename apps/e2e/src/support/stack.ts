@@ -51,7 +51,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const api = ServiceProcess.start('api', API_MAIN, env);
   try {
     await Promise.all(Array.from({ length: options.workers ?? 1 }, startWorker));
-    const [, url = ''] = await api.waitFor(/api listening on (http:\/\/\S+)/);
+    const [, url = ''] = await api.waitFor(/"url":"(http:\/\/[^"]+)","msg":"api listening"/);
     return {
       url,
       prefix,
