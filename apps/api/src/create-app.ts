@@ -4,6 +4,7 @@ import helmet from 'helmet';
 import type { Logger } from 'pino';
 import { AppModule } from './app.module';
 import type { ApiConfig } from './config';
+import { setupDocs } from './docs/setup-docs';
 import { ErrorFilter } from './errors/error.filter';
 import { HardenedExpressAdapter } from './http/hardened-express-adapter';
 import { NestPinoLogger } from './observability/logger';
@@ -30,6 +31,7 @@ export async function createApp(
     },
   );
   configureApp(app, config);
+  setupDocs(app);
   // With Redis away at boot the api still starts (and answers 503) rather than hang.
   await Promise.race([app.get(ClassifyQueue).ready(), delay(READY_WAIT_MS)]);
   return app;

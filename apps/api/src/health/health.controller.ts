@@ -2,6 +2,9 @@ import { Controller, Get, HttpCode } from '@nestjs/common';
 import { ServiceError } from '@imgcls/contracts';
 import { ClassifyQueue } from '../queue/classify-queue';
 import { Public } from '../security/api-key.guard';
+import { ApiOkResponse, ApiOperation } from '@nestjs/swagger';
+import { ApiErrors } from '../docs/api-docs.decorators';
+import { ref } from '../docs/schemas';
 
 export interface Readiness {
   status: 'ok';
@@ -20,11 +23,16 @@ export class HealthController {
 
   @Get('live')
   @HttpCode(200)
+  @ApiOperation({ summary: 'Liveness: the process is up' })
+  @ApiOkResponse({ schema: ref('Liveness') })
   live(): { status: 'ok' } {
     return { status: 'ok' };
   }
 
   @Get('ready')
+  @ApiOperation({ summary: 'Readiness: Redis is reachable and a worker with its model is alive' })
+  @ApiOkResponse({ schema: ref('Readiness') })
+  @ApiErrors(503)
   async ready(): Promise<Readiness> {
     if (!(await this.queue.ping())) {
       throw new ServiceError('UNAVAILABLE', 'not ready: redis is unreachable');

@@ -4,6 +4,15 @@ import type { Request, Response } from 'express';
 import type { RequestLocals } from '../observability/request-log.middleware';
 import { InferenceService } from './inference.service';
 import { UploadReader } from './upload-reader';
+import { ApiErrors, ApiKeyProtected } from '../docs/api-docs.decorators';
+import { ref } from '../docs/schemas';
+import {
+  ApiAcceptedResponse,
+  ApiHeader,
+  ApiOkResponse,
+  ApiOperation,
+  ApiQuery,
+} from '@nestjs/swagger';
 
 @Controller()
 export class InferenceController {
@@ -19,6 +28,29 @@ export class InferenceController {
    */
   @Post('run_inference')
   @HttpCode(200)
+  @ApiOperation({
+    summary: 'Classify one image',
+    description:
+      'Multipart field `file`, or the image itself as the body. Waits for the result (200) ' +
+      'unless `Prefer: respond-async` or `?mode=async` asks for 202 and polling; a job that ' +
+      'outlives SYNC_TIMEOUT_MS is also answered 202 with its Location.',
+  })
+  @ApiQuery({
+    name: 'top_k',
+    required: false,
+    schema: { type: 'integer', minimum: 1, maximum: 20 },
+  })
+  @ApiQuery({ name: 'mode', required: false, enum: ['sync', 'async'] })
+  @ApiHeader({ name: 'Prefer', required: false, description: '`respond-async` (RFC 7240)' })
+  @ApiHeader({ name: 'X-Request-Id', required: false, description: 'echoed back and logged' })
+  @ApiOkResponse({ description: "The image's classes", schema: ref('ClassifyResponse') })
+  @ApiAcceptedResponse({
+    description: 'Queued; poll the Location',
+    schema: ref('JobAccepted'),
+    headers: { Location: { schema: { type: 'string' } } },
+  })
+  @ApiKeyProtected()
+  @ApiErrors(400, 408, 413, 415, 422, 431, 503, 504)
   async runInference(
     @Req() req: Request,
     @Res({ passthrough: true }) res: Response,

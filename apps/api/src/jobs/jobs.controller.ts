@@ -1,6 +1,9 @@
 import { Controller, Get, Param } from '@nestjs/common';
 import type { JobState } from '@imgcls/contracts';
 import { JobsService } from './jobs.service';
+import { ApiOkResponse, ApiOperation, ApiParam } from '@nestjs/swagger';
+import { ApiErrors, ApiKeyProtected } from '../docs/api-docs.decorators';
+import { ref } from '../docs/schemas';
 
 @Controller('jobs')
 export class JobsController {
@@ -8,6 +11,11 @@ export class JobsController {
 
   /** Where a submitted job is: queued, running, succeeded (with its result) or failed. */
   @Get(':id')
+  @ApiOperation({ summary: 'Where a submitted job is; its result once it succeeded' })
+  @ApiParam({ name: 'id', schema: { type: 'string', format: 'uuid' } })
+  @ApiOkResponse({ schema: ref('JobState') })
+  @ApiKeyProtected()
+  @ApiErrors(404, 503)
   state(@Param('id') id: string): Promise<JobState> {
     return this.jobs.state(id);
   }
