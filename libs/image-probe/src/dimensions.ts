@@ -1,3 +1,4 @@
+import { bmpSize } from './bmp';
 import type { ImageFormat } from './formats';
 
 /** Width and height as the file's header declares them, before any decoding. */
@@ -27,6 +28,8 @@ function readSize(b: Uint8Array, format: ImageFormat): ImageSize | undefined {
       return webpSize(b);
     case 'jpeg':
       return jpegSize(b);
+    case 'bmp':
+      return bmpSize(b);
   }
 }
 

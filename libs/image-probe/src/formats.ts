@@ -1,8 +1,11 @@
+import { looksLikeBmp } from './bmp';
+
 /**
  * The formats the service accepts, sniffed from the bytes (never from a name or a header).
- * They are the ones the worker's decoder (sharp's bundled libvips) reads.
+ * The worker decodes them with sharp's bundled libvips, except BMP, which libvips has no
+ * loader for: @imgcls/preprocessing decodes that one itself.
  */
-export const ALLOWED_FORMATS = ['jpeg', 'png', 'webp', 'gif'] as const;
+export const ALLOWED_FORMATS = ['jpeg', 'png', 'webp', 'gif', 'bmp'] as const;
 export type ImageFormat = (typeof ALLOWED_FORMATS)[number];
 
 /** Human names, for error messages. */
@@ -11,6 +14,7 @@ export const FORMAT_NAMES: Readonly<Record<ImageFormat, string>> = {
   png: 'PNG',
   webp: 'WebP',
   gif: 'GIF',
+  bmp: 'BMP',
 };
 
 const startsWith = (bytes: Uint8Array, signature: readonly number[], at = 0): boolean =>
@@ -24,6 +28,7 @@ export function sniffFormat(bytes: Uint8Array): ImageFormat | undefined {
   if (startsWith(bytes, [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])) return 'png';
   if (startsWith(bytes, ascii('RIFF')) && startsWith(bytes, ascii('WEBP'), 8)) return 'webp';
   if (startsWith(bytes, ascii('GIF87a')) || startsWith(bytes, ascii('GIF89a'))) return 'gif';
+  if (looksLikeBmp(bytes)) return 'bmp';
   return undefined;
 }
 
@@ -40,8 +45,6 @@ export function describeRefusedFormat(bytes: Uint8Array): string | undefined {
     return 'PostScript/EPS';
   }
   if (startsWith(bytes, ascii('8BPS'))) return 'Photoshop PSD';
-  // sharp's bundled libvips has no BMP loader.
-  if (startsWith(bytes, ascii('BM'))) return 'BMP';
   if (startsWith(bytes, [0, 0, 1, 0])) return 'ICO';
   if (startsWith(bytes, ascii('ftyp'), 4)) {
     const brand = String.fromCharCode(...bytes.subarray(8, 12));

@@ -9,6 +9,23 @@ const limits = { maxPixels: 40_000_000, maxSidePx: 10_000, maxAspectRatio: 20 };
 const blank = (width: number, height: number) =>
   sharp({ create: { width, height, channels: 3, background: '#808080' } });
 
+/** A BMP's file header and DIB header, without pixels: all the probe reads. */
+function bmpHeader(headerSize: number, width: number, height: number): Buffer {
+  const bytes = Buffer.alloc(14 + headerSize);
+  bytes.write('BM', 0, 'latin1');
+  bytes.writeUInt32LE(bytes.length + 4, 2); // file size: one 1×1 pixel row follows
+  bytes.writeUInt32LE(bytes.length, 10); // pixel data offset
+  bytes.writeUInt32LE(headerSize, 14);
+  if (headerSize === 12) {
+    bytes.writeUInt16LE(width, 18);
+    bytes.writeUInt16LE(height, 20);
+  } else {
+    bytes.writeInt32LE(width, 18);
+    bytes.writeInt32LE(height, 22);
+  }
+  return bytes;
+}
+
 describe('sniffFormat and readImageSize', () => {
   it('reads a real JPEG photo', async () => {
     const bytes = await readFile(photo);
@@ -28,6 +45,40 @@ describe('sniffFormat and readImageSize', () => {
     const bytes = await make();
     expect(sniffFormat(bytes)).toBe(format);
     expect(readImageSize(bytes, format)).toEqual({ width: 321, height: 123 });
+  });
+
+  it.each([12, 40, 52, 56, 108, 124])('reads a BMP with a %i-byte DIB header', (size) => {
+    const bytes = bmpHeader(size, 321, 123);
+    expect(sniffFormat(bytes)).toBe('bmp');
+    expect(readImageSize(bytes, 'bmp')).toEqual({ width: 321, height: 123 });
+  });
+
+  it('reads a top-down BMP (negative height) and the size of a BMP bomb', () => {
+    expect(readImageSize(bmpHeader(40, 321, -123), 'bmp')).toEqual({ width: 321, height: 123 });
+    const bomb = readImageSize(bmpHeader(124, 30_000, -30_000), 'bmp');
+    expect(bomb).toEqual({ width: 30_000, height: 30_000 });
+    expect(checkImageSize(bomb ?? { width: 0, height: 0 }, limits)?.message).toBe(
+      'image is 30000×30000 (900 MP); the limit is 40 MP',
+    );
+  });
+
+  it('gives no size for a BMP with a negative width or a header cut short', () => {
+    expect(readImageSize(bmpHeader(40, -321, 123), 'bmp')).toBeUndefined();
+    const cut = bmpHeader(40, 321, 123).subarray(0, 24);
+    expect(sniffFormat(cut)).toBe('bmp');
+    expect(readImageSize(cut, 'bmp')).toBeUndefined();
+  });
+
+  it.each([
+    ['a zero DIB header size', () => Buffer.concat([Buffer.from('BM'), Buffer.alloc(60)])],
+    ['an OS/2 2.x (64-byte) header', () => bmpHeader(64, 8, 8)],
+    ['pixels inside the header', () => bmpHeader(40, 8, 8).fill(20, 10, 11)],
+    ['a file size short of the pixels', () => bmpHeader(40, 8, 8).fill(30, 2, 3)],
+    ['text that starts with BM', () => Buffer.from('BMW is a car maker, founded in 1916')],
+  ])('does not take %s for a BMP', (_name, make) => {
+    const bytes = make();
+    expect(sniffFormat(bytes)).toBeUndefined();
+    expect(describeRefusedFormat(bytes)).toBeUndefined();
   });
 
   it('reads the declared size of a bomb from its first bytes', async () => {
@@ -59,7 +110,6 @@ describe('describeRefusedFormat', () => {
     ['SVG', () => Promise.resolve(Buffer.from('<?xml version="1.0"?>\n<svg xmlns="x"/>'))],
     ['SVG', () => Promise.resolve(Buffer.from('  <svg width="10" height="10"></svg>'))],
     ['PDF', () => Promise.resolve(Buffer.from('%PDF-1.7\n'))],
-    ['BMP', () => Promise.resolve(Buffer.concat([Buffer.from('BM'), Buffer.alloc(60)]))],
     ['PostScript/EPS', () => Promise.resolve(Buffer.from('%!PS-Adobe-3.0 EPSF-3.0\n'))],
   ] as const)('names %s', async (name, make) => {
     const bytes = await make();

@@ -1,9 +1,10 @@
 import sharp from 'sharp';
 import { ServiceError } from '@imgcls/contracts';
 import { ALLOWED_FORMATS, checkImageSize, sniffFormat } from '@imgcls/image-probe';
+import { decodeBmp } from './bmp-decode';
 import type { RgbImage } from './pil-resample';
 
-/** sharp's format names for what the service accepts; image-probe's names are the same. */
+/** sharp's format names for what the service accepts (image-probe's); BMP never reaches sharp. */
 const ACCEPTED_FORMATS: ReadonlySet<string> = new Set(ALLOWED_FORMATS);
 
 /**
@@ -13,6 +14,9 @@ const ACCEPTED_FORMATS: ReadonlySet<string> = new Set(ALLOWED_FORMATS);
  * because PIL ignores them; applying them moves the colours away from the reference.
  */
 export async function decodeRgb(bytes: Uint8Array, maxInputPixels: number): Promise<RgbImage> {
+  // sharp's bundled libvips has no BMP loader. BMP has no EXIF orientation, and PIL ignores
+  // a V5 header's ICC profile as it ignores the others'.
+  if (sniffFormat(bytes) === 'bmp') return decodeBmp(bytes, maxInputPixels);
   await checkHeader(bytes, maxInputPixels);
   const { data, info } = await sharp(bytes, {
     // 'error' rejects truncated data, as PIL does by default, but accepts what libjpeg only
@@ -51,14 +55,14 @@ async function checkHeader(bytes: Uint8Array, maxInputPixels: number): Promise<v
       }
       throw new ServiceError(
         'UNSUPPORTED_FORMAT',
-        'the bytes are not a JPEG, PNG, WebP or GIF image',
+        'the bytes are not a JPEG, PNG, WebP, GIF or BMP image',
       );
     });
   const { format, width, height } = metadata;
   if (!ACCEPTED_FORMATS.has(format)) {
     throw new ServiceError(
       'UNSUPPORTED_FORMAT',
-      `the image is ${format.toUpperCase()}; accepted formats are JPEG, PNG, WebP and GIF`,
+      `the image is ${format.toUpperCase()}; accepted formats are JPEG, PNG, WebP, GIF and BMP`,
     );
   }
   // The api checks sides and aspect ratio too; here only the decoder's own pixel budget.

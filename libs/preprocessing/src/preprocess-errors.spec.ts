@@ -1,5 +1,6 @@
 import { ServiceError, type ErrorCode } from '@imgcls/contracts';
 import { preprocessImage } from './index';
+import { encodeBmp } from './test-bmp';
 import { noisyJpeg, pngBomb, run, solid, UNIT_SPEC } from './test-images';
 
 async function expectServiceError(
@@ -23,6 +24,20 @@ describe('preprocessImage on bad input', () => {
     await expectServiceError(run(jpeg.subarray(0, 40)), 'INVALID_IMAGE'); // cut inside the header
   });
 
+  it('refuses BMPs it cannot read: truncated, RLE, a bomb', async () => {
+    const spec = { width: 4, height: 4, bitsPerPixel: 24, pixel: () => 0x123456 } as const;
+    const bmp = encodeBmp(spec);
+    await expectServiceError(run(bmp.subarray(0, bmp.length - 20)), 'INVALID_IMAGE');
+    const palette = [[0, 0, 0] as const];
+    const rle = encodeBmp({ ...spec, bitsPerPixel: 8, compression: 1, palette });
+    const refused = await expectServiceError(run(rle), 'UNSUPPORTED_FORMAT');
+    expect(refused.message).toBe('BMP with RLE compression is not supported');
+    bmp.writeInt32LE(30_000, 18);
+    bmp.writeInt32LE(-30_000, 22);
+    const bomb = await expectServiceError(run(bmp.subarray(0, 54)), 'IMAGE_TOO_LARGE');
+    expect(bomb.message).toBe('image is 30000×30000 (900 MP); the limit is 40 MP');
+  });
+
   it('refuses bytes that are no image as UNSUPPORTED_FORMAT', async () => {
     const noise = Buffer.from(Array.from({ length: 4096 }, (_, i) => (i * 7919) % 256));
     await expectServiceError(run(noise), 'UNSUPPORTED_FORMAT');
@@ -31,7 +46,9 @@ describe('preprocessImage on bad input', () => {
   it('refuses decodable formats the service does not accept (SVG, TIFF)', async () => {
     const svg = Buffer.from('<svg xmlns="http://www.w3.org/2000/svg" width="4" height="4"/>');
     const error = await expectServiceError(run(svg), 'UNSUPPORTED_FORMAT');
-    expect(error.message).toBe('the image is SVG; accepted formats are JPEG, PNG, WebP and GIF');
+    expect(error.message).toBe(
+      'the image is SVG; accepted formats are JPEG, PNG, WebP, GIF and BMP',
+    );
     const tiff = await solid(4, 4, 255, 0, 0).tiff().toBuffer();
     await expectServiceError(run(tiff), 'UNSUPPORTED_FORMAT');
   });

@@ -1,6 +1,22 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
 import sharp from 'sharp';
+import { decodeRgb } from './decode';
 import { IMAGENET_SPEC, preprocessInto } from './index';
-import { noisyJpeg, OPTIONS, PLANE, planes, run, solid, UNIT_SPEC, unique } from './test-images';
+import { rgbToBmp24 } from './test-bmp';
+import {
+  noisyJpeg,
+  OPTIONS,
+  PLANE,
+  planes,
+  run,
+  sameBytes,
+  solid,
+  UNIT_SPEC,
+  unique,
+} from './test-images';
+
+const photo = path.resolve(__dirname, '../../../../shared/images/n01440764_tench.JPEG');
 
 describe('preprocessImage', () => {
   it('returns a 3 × crop × crop tensor for a 1×1 PNG', async () => {
@@ -79,6 +95,24 @@ describe('preprocessImage', () => {
       .toBuffer();
     expect((await sharp(gif).metadata()).pages).toBe(2);
     expect(planes(await run(gif)).map(unique)).toEqual([[255], [0], [0]]);
+  });
+
+  it('gives a BMP the same tensor as a JPEG and a PNG of the same pixels', async () => {
+    const jpeg = await readFile(photo);
+    const pixels = await decodeRgb(jpeg, OPTIONS.maxInputPixels);
+    const { width, height } = pixels;
+    const png = await sharp(pixels.data, { raw: { width, height, channels: 3 } })
+      .png()
+      .toBuffer();
+    const fromJpeg = await run(jpeg, IMAGENET_SPEC);
+    expect(sameBytes(await run(png, IMAGENET_SPEC), fromJpeg)).toBe(true);
+    for (const topDown of [false, true]) {
+      const bmp = rgbToBmp24(pixels, topDown);
+      const decoded = await decodeRgb(bmp, OPTIONS.maxInputPixels);
+      expect([decoded.width, decoded.height]).toEqual([width, height]);
+      expect(sameBytes(decoded.data, pixels.data)).toBe(true);
+      expect(sameBytes(await run(bmp, IMAGENET_SPEC), fromJpeg)).toBe(true);
+    }
   });
 
   it('fills one slot of a batch tensor in place', async () => {

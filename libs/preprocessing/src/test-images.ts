@@ -22,6 +22,12 @@ export function planes(tensor: Float32Array): [number[], number[], number[]] {
 
 export const unique = (values: number[]): number[] => [...new Set(values)];
 
+/** Byte-for-byte equality; jest's toEqual takes seconds on a tensor-sized typed array. */
+export const sameBytes = (a: ArrayBufferView, b: ArrayBufferView): boolean =>
+  Buffer.from(a.buffer, a.byteOffset, a.byteLength).equals(
+    Buffer.from(b.buffer, b.byteOffset, b.byteLength),
+  );
+
 /** A flat RGB colour, ready for an encoder. */
 export function solid(width: number, height: number, r: number, g: number, b: number) {
   return sharp({ create: { width, height, channels: 3, background: { r, g, b } } });
