@@ -1,3 +1,4 @@
+import { loadavg } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { isErrorBody, type JobTimings } from '@imgcls/contracts';
 import { createPool, postMultipart, type PostAnswer } from './http-post';
@@ -29,6 +30,10 @@ export interface CellResult extends LatencySummary {
   /** Failed requests over the whole cell: warm-up, window and drain. */
   errors: number;
   errorKinds: Record<string, number>;
+  /** The first message of each kind, as the server worded it. */
+  errorExamples: Record<string, string>;
+  /** 1-minute load average when the cell ended: how busy the shared machine was. */
+  loadAverage: number;
   /** Answers in the window whose class_id was the photo's true class. */
   correct: number;
   timings?: TimingMedians;
@@ -38,6 +43,7 @@ interface Sample {
   endMs: number;
   latencyMs: number;
   error?: string;
+  errorMessage?: string;
   correct: boolean;
   timings?: JobTimings;
 }
@@ -102,17 +108,26 @@ function judge(answer: PostAnswer | Error, wnid: string): Omit<Sample, 'endMs' |
     return { error: code ?? answer.message, correct: false };
   }
   const body = answer.body;
+  if (answer.status === 202) {
+    // The api stopped waiting (SYNC_TIMEOUT_MS) and handed back the job to poll: no answer in time.
+    return { error: '202 (sync wait ran out)', correct: false };
+  }
   if (answer.status !== 200) {
-    return {
-      error: `${answer.status} ${isErrorBody(body) ? body.error.code : ''}`.trim(),
-      correct: false,
-    };
+    const [code, errorMessage] = isErrorBody(body) ? [body.error.code, body.error.message] : [''];
+    return { error: `${answer.status} ${code}`.trim(), errorMessage, correct: false };
   }
   if (typeof body !== 'object' || body === null || !('class_id' in body)) {
     return { error: '200 without class_id', correct: false };
   }
-  const timings = 'timings' in body ? (body.timings as JobTimings) : undefined;
+  const timings = 'timings' in body && isTimings(body.timings) ? body.timings : undefined;
   return { correct: body.class_id === wnid, timings };
+}
+
+/** The stack's answers carry the worker's timings; the baseline's do not. */
+function isTimings(value: unknown): value is JobTimings {
+  if (typeof value !== 'object' || value === null) return false;
+  const fields = ['queue_wait_ms', 'preprocess_ms', 'inference_ms'] as const;
+  return fields.every((field) => typeof (value as Record<string, unknown>)[field] === 'number');
 }
 
 function summariseCell(
@@ -125,8 +140,12 @@ function summariseCell(
   const inWindow = samples.filter((s) => s.endMs >= windowStartMs && s.endMs <= windowEndMs);
   const ok = inWindow.filter((s) => s.error === undefined);
   const errorKinds: Record<string, number> = {};
-  for (const { error } of samples)
-    if (error !== undefined) errorKinds[error] = (errorKinds[error] ?? 0) + 1;
+  const errorExamples: Record<string, string> = {};
+  for (const { error, errorMessage } of samples) {
+    if (error === undefined) continue;
+    errorKinds[error] = (errorKinds[error] ?? 0) + 1;
+    errorExamples[error] ??= errorMessage ?? error;
+  }
   return {
     input,
     concurrency,
@@ -135,6 +154,8 @@ function summariseCell(
     ...summariseLatency(ok.map((s) => s.latencyMs)),
     errors: samples.filter((s) => s.error !== undefined).length,
     errorKinds,
+    errorExamples,
+    loadAverage: loadavg()[0] ?? NaN,
     correct: ok.filter((s) => s.correct).length,
     timings: medianTimings(ok.flatMap((s) => (s.timings === undefined ? [] : [s.timings]))),
   };

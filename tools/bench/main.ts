@@ -10,9 +10,23 @@ import { loadavg } from 'node:os';
 import { REPO_ROOT } from '@imgcls/testing';
 import { describeMachine, describeModel } from './machine';
 import { parseOptions, USAGE, type BenchOptions } from './options';
-import { ceilingTable, cellTable, modelLatencyFor, timingsTable } from './report';
+import {
+  ceilingTable,
+  cellTable,
+  errorLines,
+  modelLatencyFor,
+  recheckLine,
+  timingsTable,
+} from './report';
 import { baselineRun, type BenchResults } from './results';
-import { loadInputs, runBaseline, runCeiling, runStacks, stopRunningServers } from './sections';
+import {
+  loadInputs,
+  recheckCeiling,
+  runBaseline,
+  runCeiling,
+  runStacks,
+  stopRunningServers,
+} from './sections';
 import { checkTargets, formatCheck } from './targets';
 
 const log = (line = '') => console.log(line);
@@ -35,6 +49,7 @@ async function main(options: BenchOptions): Promise<void> {
   const stacks = await runStacks(options, inputs);
   log('\n## 3. baseline: Flask + PyTorch eager, one image per request');
   const baseline = await runBaseline(options, inputs);
+  ceiling.recheck = await recheckCeiling(options, ceiling);
   const results: BenchResults = { ceiling, stacks, baseline };
   const targets = checkTargets(results, options.cores);
 
@@ -66,15 +81,19 @@ function printReport(results: BenchResults, options: BenchOptions, modelNote: st
     "\n## ceiling (img/s for the whole machine; %best of the best layout; ×base-best: vs the baseline's best img/s)",
   );
   log(ceilingTable(results));
-  const servers = [...results.stacks, ...(baselineRun(results) ? [baselineRun(results)] : [])];
-  for (const run of servers) {
-    if (run === undefined) continue;
+  const recheck = recheckLine(results);
+  if (recheck !== undefined) log(recheck);
+  const baseline = baselineRun(results);
+  for (const run of baseline === undefined ? results.stacks : [...results.stacks, baseline]) {
     const latency = modelLatencyFor(results, run, options.cores);
     log(`\n## ${run.label}`);
     log(
-      `(%ceil: of the best ceiling img/s; ×lat1: vs the model alone at batch 1, ${latency.toFixed(1)} ms; ×base: vs the baseline, same input and concurrency)`,
+      `(%ceil: of the best ceiling img/s; ×lat1: vs the model alone at batch 1, ${latency.toFixed(1)} ms; ` +
+        '×base: vs the baseline, same input and concurrency; load: 1-min load average at the end of the cell)',
     );
     log(cellTable(results, run, latency));
+    const errors = errorLines(run);
+    if (errors.length > 0) log(['errors (first message of each kind):', ...errors].join('\n'));
     if (run.layout !== undefined) {
       log("where the time goes (medians of the worker's timings; rest = p50 − the three):");
       log(timingsTable(run));

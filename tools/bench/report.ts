@@ -63,6 +63,7 @@ export function cellTable(results: BenchResults, run: ServerRun, modelLatencyMs:
       ...latency('p99Ms'),
       String(cell.errors),
       `${cell.correct}/${cell.completed}`,
+      num(cell.loadAverage),
     ];
   });
   const lat = (p: string) => [`${p} ms`, '×lat1', '×base'];
@@ -77,6 +78,7 @@ export function cellTable(results: BenchResults, run: ServerRun, modelLatencyMs:
       ...lat('p99'),
       'err',
       'top1 ok/n',
+      'load',
     ],
     rows,
   );
@@ -112,5 +114,26 @@ export function modelLatencyFor(results: BenchResults, run: ServerRun, cores: nu
     batchOneLatencyMs(results.ceiling, threads)?.runP50Ms ??
     batchOneLatencyMs(results.ceiling, cores)?.runP50Ms ??
     NaN
+  );
+}
+
+/** Each kind of failure once, with the server's own message, so a reader knows what went wrong. */
+export function errorLines(run: ServerRun): string[] {
+  return run.cells.flatMap((cell) =>
+    Object.entries(cell.errorKinds).map(
+      ([kind, count]) =>
+        `  ${cell.input} c=${cell.concurrency}: ${count}× ${kind} ("${cell.errorExamples[kind] ?? ''}")`,
+    ),
+  );
+}
+
+/** How far the best layout moved between the start and the end: the run's background noise. */
+export function recheckLine(results: BenchResults): string | undefined {
+  const { best, recheck } = results.ceiling;
+  if (recheck === undefined) return undefined;
+  return (
+    `re-check of ${best.label} after everything else: ${num(recheck.imgPerS)} img/s, ` +
+    `${pct(ratio(recheck.imgPerS, best.imgPerS))} of the first measurement (the difference is ` +
+    'other load on the shared machine; read every ratio with that margin)'
   );
 }

@@ -15,6 +15,8 @@ export interface ServerRun {
 export interface CeilingSection {
   layouts: CeilingResult[];
   best: CeilingResult;
+  /** The best layout measured again at the end, to show how much the machine's load drifted. */
+  recheck?: CeilingResult;
 }
 
 /** Everything one run measured; written as JSON and printed as tables. */

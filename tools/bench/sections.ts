@@ -35,6 +35,17 @@ export async function runCeiling(options: BenchOptions): Promise<CeilingSection>
   return { layouts: results, best };
 }
 
+/** The best layout once more, after the stacks and the baseline (not in smoke runs). */
+export async function recheckCeiling(
+  options: BenchOptions,
+  ceiling: CeilingSection,
+): Promise<CeilingResult | undefined> {
+  if (options.smoke) return undefined;
+  const recheck = await measureCeiling(ceiling.best, options.model, options.ceilingMs);
+  log(`  ceiling re-check ${recheck.label}: ${recheck.imgPerS.toFixed(1)} img/s`);
+  return recheck;
+}
+
 export async function loadInputs(options: BenchOptions): Promise<InputSet[]> {
   const sets: InputSet[] = [];
   for (const name of options.inputs) {

@@ -51,7 +51,11 @@ export async function startBenchStack(
   };
   try {
     await Promise.all(workers.map((w) => w.waitFor(/"msg":"worker ready"/)));
-    const [, url = ''] = await api.waitFor(/api listening on (http:\/\/\S+)/);
+    // The api logs its real address as JSON; older builds printed a plain line.
+    const match = await api.waitFor(
+      /"url":"(http:\/\/[^"]+)","msg":"api listening"|api listening on (http:\/\/\S+)/,
+    );
+    const url = match[1] ?? match[2] ?? '';
     const inferenceUrl = new URL('/run_inference', url);
     return { label: stackLabel(layout, cores), inferenceUrl, queuePrefix: prefix, stop };
   } catch (error) {

@@ -1,12 +1,18 @@
 import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { REPO_ROOT } from '@imgcls/testing';
 import Ajv from 'ajv';
 import addFormats from 'ajv-formats';
-import { interpolate, readComposeFile, stageCommand, type ComposeFile } from './compose-file';
+import {
+  interpolate,
+  readComposeFile,
+  stageCommand,
+  type ComposeFile,
+} from './support/compose-file';
 
-const ROOT = resolve(__dirname, '../..');
+const ROOT = REPO_ROOT;
 /** The Compose Specification's JSON schema, as the dclint package ships it. */
 const SCHEMA = join(ROOT, 'node_modules/dclint/schemas/compose.schema.json');
 
