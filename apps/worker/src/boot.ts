@@ -10,11 +10,13 @@ import {
   type ModelManifest,
 } from '@imgcls/models';
 import type { WorkerConfig } from './config';
+import type { Classifier } from './model/classifier';
+import { InferenceThread } from './model/inference-thread';
 import { OnnxClassifier } from './model/onnx-classifier';
 
 export interface LoadedModel {
   manifest: ModelManifest;
-  classifier: OnnxClassifier;
+  classifier: Classifier;
   labels: LabelSet;
   /** What heartbeats and `GET /models` say about it. */
   description: ModelDescription;
@@ -34,15 +36,18 @@ export async function loadModel(config: WorkerConfig): Promise<LoadedModel> {
     startupStep(() => verifyLabelsFile(labelsManifest, config.labelsDir)),
   ]);
   const labels = await LabelSet.load(labelsPath);
-  const classifier = await OnnxClassifier.load(modelPath, manifest, {
-    intraOpThreads: config.intraOpThreads,
-  });
+  const options = { intraOpThreads: config.intraOpThreads };
+  const classifier = config.inferenceThread
+    ? await InferenceThread.start(modelPath, manifest, options) // warms up before it answers
+    : await OnnxClassifier.load(modelPath, manifest, options).then(async (loaded) => {
+        await loaded.warmUp();
+        return loaded;
+      });
   if (classifier.classes !== labels.size) {
     throw new StartupError(
       `model ${manifest.name} has ${classifier.classes} outputs but ${labelsManifest.name} has ${labels.size} classes`,
     );
   }
-  await classifier.warmUp();
   // A fixed artifact's checksum was just verified; a locally exported one is hashed as loaded.
   const sha256 = manifest.sha256 ?? (await sha256File(modelPath));
   return {

@@ -1,4 +1,13 @@
-import { host, keyPrefix, listenPort, parseEnv, positiveInt, redisUrl, str } from '@imgcls/env';
+import {
+  bool,
+  host,
+  keyPrefix,
+  listenPort,
+  parseEnv,
+  positiveInt,
+  redisUrl,
+  str,
+} from '@imgcls/env';
 import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 
@@ -14,6 +23,8 @@ export interface WorkerConfig {
   readonly concurrency: number;
   /** onnxruntime intra-op threads for this process. */
   readonly intraOpThreads: number;
+  /** Run the model in a worker thread, so the event loop stays free while it computes. */
+  readonly inferenceThread: boolean;
   /** Decoder limit; the api checks the header first, this guards the worker on its own. */
   readonly maxImagePixels: number;
   /** A job whose lock is not renewed for this long is handed to another worker. */
@@ -38,6 +49,7 @@ export function loadWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerCo
     LABELS_DIR: str({ default: 'labels' }),
     WORKER_CONCURRENCY: positiveInt({ default: 1 }),
     INTRA_OP_THREADS: positiveInt({ default: availableParallelism() }),
+    INFERENCE_THREAD: bool({ default: true }),
     MAX_IMAGE_PIXELS: positiveInt({ default: 40_000_000 }),
     LOCK_DURATION_MS: positiveInt({ default: 10_000 }),
     STALLED_INTERVAL_MS: positiveInt({ default: 5_000 }),
@@ -58,6 +70,7 @@ export function loadWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerCo
     labelsDir: resolve(e.LABELS_DIR),
     concurrency: e.WORKER_CONCURRENCY,
     intraOpThreads: e.INTRA_OP_THREADS,
+    inferenceThread: e.INFERENCE_THREAD,
     maxImagePixels: e.MAX_IMAGE_PIXELS,
     lockDurationMs: e.LOCK_DURATION_MS,
     stalledIntervalMs: e.STALLED_INTERVAL_MS,

@@ -12,13 +12,13 @@ import { UnrecoverableError, type Job } from 'bullmq';
 import type IORedis from 'ioredis';
 import type { Logger } from 'pino';
 import type { WorkerMetrics } from '../metrics/worker-metrics';
-import type { OnnxClassifier } from '../model/onnx-classifier';
+import type { Classifier } from '../model/classifier';
 
 export type ClassifyJob = Job<ClassifyJobData, ClassifyResult>;
 
 export interface ProcessorDeps {
   redis: IORedis;
-  classifier: OnnxClassifier;
+  classifier: Classifier;
   labels: LabelSet;
   manifest: ModelManifest;
   maxImagePixels: number;

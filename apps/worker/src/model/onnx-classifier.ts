@@ -2,6 +2,7 @@ import { StartupError } from '@imgcls/env';
 import type { ModelManifest } from '@imgcls/models';
 import { tensorLength } from '@imgcls/preprocessing';
 import * as ort from 'onnxruntime-node';
+import type { Classifier } from './classifier';
 
 export interface SessionOptions {
   intraOpThreads: number;
@@ -11,7 +12,7 @@ export interface SessionOptions {
  * One ONNX Runtime session for the manifest's model. The input and output names and the
  * image size come from the manifest; nothing here is specific to one network.
  */
-export class OnnxClassifier {
+export class OnnxClassifier implements Classifier {
   /** Floats per image in the input tensor (3 × crop × crop). */
   readonly imageLength: number;
   /** Logits per image. */

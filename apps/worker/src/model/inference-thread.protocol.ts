@@ -1,0 +1,16 @@
+import type { ModelManifest } from '@imgcls/models';
+import type { SessionOptions } from './onnx-classifier';
+
+/** What the inference thread is started with. */
+export interface InferenceThreadData {
+  path: string;
+  manifest: ModelManifest;
+  options: SessionOptions;
+}
+
+export type ToInferenceThread = { type: 'run'; id: number; input: Float32Array; count: number };
+
+export type FromInferenceThread =
+  | { type: 'ready'; imageLength: number; classes: number }
+  | { type: 'result'; id: number; logits: Float32Array }
+  | { type: 'failed'; id: number; message: string };

@@ -1,0 +1,89 @@
+import { StartupError } from '@imgcls/env';
+import type { ModelManifest } from '@imgcls/models';
+import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
+import type { Classifier } from './classifier';
+import type { SessionOptions } from './onnx-classifier';
+import type {
+  FromInferenceThread,
+  InferenceThreadData,
+  ToInferenceThread,
+} from './inference-thread.protocol';
+
+interface Pending {
+  resolve: (logits: Float32Array) => void;
+  reject: (error: Error) => void;
+}
+
+/**
+ * The model in its own thread. onnxruntime-node's `run` computes on the calling thread and
+ * blocks it; here it blocks only this thread, so the process's event loop keeps decoding the
+ * next images, talking to Redis and renewing job locks while a batch runs. Input tensors are
+ * transferred, not copied.
+ */
+export class InferenceThread implements Classifier {
+  private readonly pending = new Map<number, Pending>();
+  private nextId = 0;
+  private failure: Error | undefined;
+
+  private constructor(
+    private readonly worker: Worker,
+    readonly imageLength: number,
+    readonly classes: number,
+  ) {
+    worker.on('message', (message: FromInferenceThread) => this.settle(message));
+    worker.on('error', (error) => this.fail(error));
+    worker.on('exit', (code) => this.fail(new Error(`the inference thread exited (${code})`)));
+  }
+
+  static start(
+    path: string,
+    manifest: ModelManifest,
+    options: SessionOptions,
+  ): Promise<InferenceThread> {
+    const workerData: InferenceThreadData = { path, manifest, options };
+    const worker = new Worker(join(__dirname, 'inference-thread.worker.js'), { workerData });
+    return new Promise((resolve, reject) => {
+      worker.once('message', (message: FromInferenceThread) => {
+        if (message.type === 'ready')
+          resolve(new InferenceThread(worker, message.imageLength, message.classes));
+        else
+          reject(
+            new StartupError(
+              message.type === 'failed' ? message.message : 'the inference thread did not start',
+            ),
+          );
+      });
+      worker.once('error', (error) => reject(new StartupError(error.message)));
+    });
+  }
+
+  run(batch: Float32Array, count: number): Promise<Float32Array> {
+    if (this.failure) return Promise.reject(this.failure);
+    const id = this.nextId++;
+    const message: ToInferenceThread = { type: 'run', id, input: batch, count };
+    return new Promise((resolve, reject) => {
+      this.pending.set(id, { resolve, reject });
+      this.worker.postMessage(message, [batch.buffer as ArrayBuffer]);
+    });
+  }
+
+  async release(): Promise<void> {
+    this.failure ??= new Error('the inference thread was released');
+    await this.worker.terminate();
+  }
+
+  private settle(message: FromInferenceThread): void {
+    if (message.type === 'ready') return;
+    const pending = this.pending.get(message.id);
+    this.pending.delete(message.id);
+    if (message.type === 'result') pending?.resolve(message.logits);
+    else pending?.reject(new Error(message.message));
+  }
+
+  private fail(error: Error): void {
+    this.failure ??= error;
+    for (const pending of this.pending.values()) pending.reject(error);
+    this.pending.clear();
+  }
+}
