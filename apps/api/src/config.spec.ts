@@ -1,5 +1,6 @@
 import { StartupError } from '@imgcls/env';
-import { loadApiConfig } from './config';
+import { envExample, readmeVariables } from '@imgcls/testing';
+import { API_VARIABLES, loadApiConfig } from './config';
 
 describe('loadApiConfig', () => {
   it('defaults to a safe local setup', () => {
@@ -18,5 +19,16 @@ describe('loadApiConfig', () => {
           'MAX_UPLOAD_BYTES="ten" must be a whole number ≥ 1',
       ),
     );
+  });
+});
+
+describe('the documented configuration', () => {
+  it('.env.example holds exactly the defaults, and the README names every variable', () => {
+    const example = envExample();
+    expect(loadApiConfig(example)).toEqual(loadApiConfig({}));
+    const documented = readmeVariables();
+    for (const name of Object.keys(example))
+      expect([name, documented.has(name)]).toEqual([name, true]);
+    for (const name of API_VARIABLES) expect([name, name in example]).toEqual([name, true]);
   });
 });

@@ -50,35 +50,40 @@ export interface ApiConfig {
 
 export const API_CONFIG = Symbol('API_CONFIG');
 
+/** Every variable the api reads, with its validator and default. */
+const API_ENV = {
+  HOST: host({ default: '127.0.0.1' }),
+  PORT: listenPort({ default: 5000 }),
+  REDIS_URL: redisUrl({ default: 'redis://127.0.0.1:6379' }),
+  QUEUE_PREFIX: keyPrefix({ default: 'imgcls' }),
+  MAX_UPLOAD_BYTES: positiveInt({ default: 10 * 1024 * 1024 }),
+  MAX_IMAGE_PIXELS: positiveInt({ default: 40_000_000 }),
+  MAX_IMAGE_SIDE_PX: positiveInt({ default: 10_000 }),
+  MAX_ASPECT_RATIO: positiveInt({ default: 20 }),
+  SYNC_TIMEOUT_MS: positiveInt({ default: 30_000 }),
+  RESULT_TTL_S: positiveInt({ default: 3600 }),
+  RESULT_MAX_COUNT: positiveInt({ default: 10_000 }),
+  IMAGE_TTL_S: positiveInt({ default: 600 }),
+  JOB_ATTEMPTS: positiveInt({ default: 3 }),
+  TOP_K: positiveInt({ default: 5 }),
+  LOG_LEVEL: str({
+    default: 'info',
+    choices: ['fatal', 'error', 'warn', 'info', 'debug', 'silent'],
+  }),
+  REQUEST_TIMEOUT_MS: positiveInt({ default: 30_000 }),
+  HEADERS_TIMEOUT_MS: positiveInt({ default: 10_000 }),
+  MAX_HEADER_BYTES: positiveInt({ default: 16 * 1024 }),
+  MAX_HEADER_COUNT: positiveInt({ default: 100 }),
+  MAX_QUEUE_DEPTH: positiveInt({ default: 256 }),
+  JOB_DEADLINE_MS: positiveInt({ default: 20_000 }),
+  API_KEYS: commaList({ default: [] }),
+  CORS_ORIGINS: commaList({ default: [] }),
+};
+
+export const API_VARIABLES = Object.keys(API_ENV);
+
 export function loadApiConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
-  const e = parseEnv(env, {
-    HOST: host({ default: '127.0.0.1' }),
-    PORT: listenPort({ default: 5000 }),
-    REDIS_URL: redisUrl({ default: 'redis://127.0.0.1:6379' }),
-    QUEUE_PREFIX: keyPrefix({ default: 'imgcls' }),
-    MAX_UPLOAD_BYTES: positiveInt({ default: 10 * 1024 * 1024 }),
-    MAX_IMAGE_PIXELS: positiveInt({ default: 40_000_000 }),
-    MAX_IMAGE_SIDE_PX: positiveInt({ default: 10_000 }),
-    MAX_ASPECT_RATIO: positiveInt({ default: 20 }),
-    SYNC_TIMEOUT_MS: positiveInt({ default: 30_000 }),
-    RESULT_TTL_S: positiveInt({ default: 3600 }),
-    RESULT_MAX_COUNT: positiveInt({ default: 10_000 }),
-    IMAGE_TTL_S: positiveInt({ default: 600 }),
-    JOB_ATTEMPTS: positiveInt({ default: 3 }),
-    TOP_K: positiveInt({ default: 5 }),
-    LOG_LEVEL: str({
-      default: 'info',
-      choices: ['fatal', 'error', 'warn', 'info', 'debug', 'silent'],
-    }),
-    REQUEST_TIMEOUT_MS: positiveInt({ default: 30_000 }),
-    HEADERS_TIMEOUT_MS: positiveInt({ default: 10_000 }),
-    MAX_HEADER_BYTES: positiveInt({ default: 16 * 1024 }),
-    MAX_HEADER_COUNT: positiveInt({ default: 100 }),
-    MAX_QUEUE_DEPTH: positiveInt({ default: 256 }),
-    JOB_DEADLINE_MS: positiveInt({ default: 20_000 }),
-    API_KEYS: commaList({ default: [] }),
-    CORS_ORIGINS: commaList({ default: [] }),
-  });
+  const e = parseEnv(env, API_ENV);
   return {
     host: e.HOST,
     port: e.PORT,

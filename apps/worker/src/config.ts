@@ -40,28 +40,33 @@ export interface WorkerConfig {
   readonly heartbeatTtlMs: number;
 }
 
+/** Every variable the worker reads, with its validator and default. */
+const WORKER_ENV = {
+  REDIS_URL: redisUrl({ default: 'redis://127.0.0.1:6379' }),
+  QUEUE_PREFIX: keyPrefix({ default: 'imgcls' }),
+  MODEL: str({ default: 'densenet121' }),
+  MODELS_DIR: str({ default: 'models' }),
+  LABELS_DIR: str({ default: 'labels' }),
+  WORKER_CONCURRENCY: positiveInt({ default: 1 }),
+  INTRA_OP_THREADS: positiveInt({ default: availableParallelism() }),
+  INFERENCE_THREAD: bool({ default: true }),
+  MAX_IMAGE_PIXELS: positiveInt({ default: 40_000_000 }),
+  LOCK_DURATION_MS: positiveInt({ default: 10_000 }),
+  STALLED_INTERVAL_MS: positiveInt({ default: 5_000 }),
+  LOG_LEVEL: str({
+    default: 'info',
+    choices: ['fatal', 'error', 'warn', 'info', 'debug', 'silent'],
+  }),
+  METRICS_HOST: host({ default: '127.0.0.1' }),
+  METRICS_PORT: listenPort({ default: 0 }),
+  HEARTBEAT_INTERVAL_MS: positiveInt({ default: 2_000 }),
+  HEARTBEAT_TTL_MS: positiveInt({ default: 6_000 }),
+};
+
+export const WORKER_VARIABLES = Object.keys(WORKER_ENV);
+
 export function loadWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerConfig {
-  const e = parseEnv(env, {
-    REDIS_URL: redisUrl({ default: 'redis://127.0.0.1:6379' }),
-    QUEUE_PREFIX: keyPrefix({ default: 'imgcls' }),
-    MODEL: str({ default: 'densenet121' }),
-    MODELS_DIR: str({ default: 'models' }),
-    LABELS_DIR: str({ default: 'labels' }),
-    WORKER_CONCURRENCY: positiveInt({ default: 1 }),
-    INTRA_OP_THREADS: positiveInt({ default: availableParallelism() }),
-    INFERENCE_THREAD: bool({ default: true }),
-    MAX_IMAGE_PIXELS: positiveInt({ default: 40_000_000 }),
-    LOCK_DURATION_MS: positiveInt({ default: 10_000 }),
-    STALLED_INTERVAL_MS: positiveInt({ default: 5_000 }),
-    LOG_LEVEL: str({
-      default: 'info',
-      choices: ['fatal', 'error', 'warn', 'info', 'debug', 'silent'],
-    }),
-    METRICS_HOST: host({ default: '127.0.0.1' }),
-    METRICS_PORT: listenPort({ default: 0 }),
-    HEARTBEAT_INTERVAL_MS: positiveInt({ default: 2_000 }),
-    HEARTBEAT_TTL_MS: positiveInt({ default: 6_000 }),
-  });
+  const e = parseEnv(env, WORKER_ENV);
   return {
     redisUrl: e.REDIS_URL,
     queuePrefix: e.QUEUE_PREFIX,

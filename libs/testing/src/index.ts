@@ -1,2 +1,3 @@
 export * from './redis';
+export * from './docs';
 export * from './shared-data';
