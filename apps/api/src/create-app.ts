@@ -43,7 +43,12 @@ export function configureApp(app: NestExpressApplication, config: ApiConfig): vo
   // CORS stays off (no Access-Control-* headers at all) unless origins are listed.
   if (config.corsOrigins.length > 0) {
     app.enableCors({
-      origin: [...config.corsOrigins],
+      // A function, not a list: for an unlisted origin `cors` then adds no header at all
+      // (given a list, it still answers preflights with the allowed methods and headers).
+      origin: (
+        origin: string | undefined,
+        allow: (error: Error | null, allowed: boolean) => void,
+      ) => allow(null, origin !== undefined && config.corsOrigins.includes(origin)),
       methods: ['GET', 'POST'],
       allowedHeaders: ['content-type', 'prefer', 'x-api-key', 'authorization', 'x-request-id'],
       exposedHeaders: ['location', 'retry-after', 'x-request-id'],

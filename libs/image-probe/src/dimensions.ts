@@ -21,7 +21,7 @@ export function readImageSize(bytes: Uint8Array, format: ImageFormat): ImageSize
 function readSize(b: Uint8Array, format: ImageFormat): ImageSize | undefined {
   switch (format) {
     case 'png':
-      return b.length >= 24 ? { width: u32be(b, 16), height: u32be(b, 20) } : undefined;
+      return pngSize(b);
     case 'gif':
       return b.length >= 10 ? { width: u16le(b, 6), height: u16le(b, 8) } : undefined;
     case 'webp':
@@ -31,6 +31,15 @@ function readSize(b: Uint8Array, format: ImageFormat): ImageSize | undefined {
     case 'bmp':
       return bmpSize(b);
   }
+}
+
+/** The size lives in the first chunk, which must be a 13-byte IHDR. */
+function pngSize(b: Uint8Array): ImageSize | undefined {
+  const isHeader =
+    b.length >= 24 &&
+    u32be(b, 8) === 13 &&
+    Buffer.from(b.subarray(12, 16)).toString('latin1') === 'IHDR';
+  return isHeader ? { width: u32be(b, 16), height: u32be(b, 20) } : undefined;
 }
 
 function webpSize(b: Uint8Array): ImageSize | undefined {

@@ -88,6 +88,13 @@ describe('sniffFormat and readImageSize', () => {
     expect(readImageSize(bytes.subarray(0, 24), 'png')).toEqual({ width: 30_000, height: 30_000 });
   });
 
+  it('gives no size for a PNG signature followed by anything but an IHDR chunk', async () => {
+    const bytes = await blank(8, 8).png().toBuffer();
+    bytes.write('JUNK', 12, 'latin1');
+    expect(sniffFormat(bytes)).toBe('png');
+    expect(readImageSize(bytes, 'png')).toBeUndefined();
+  });
+
   it('gives no size for a header cut short', async () => {
     const bytes = await blank(10, 10).jpeg().toBuffer();
     expect(sniffFormat(bytes.subarray(0, 20))).toBe('jpeg');

@@ -33,6 +33,8 @@ export class HardenedExpressAdapter extends ExpressAdapter {
         headersTimeout: this.config.headersTimeoutMs,
         connectionsCheckingInterval: 1_000,
         keepAliveTimeout: 5_000,
+        // Node would answer a missing Host itself, without a JSON body; the middleware does.
+        requireHostHeader: false,
       },
       this.getInstance<RequestListener>(),
     );
