@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { StartupError } from '@imgcls/env';
+import { onShutdownSignal, runMain } from '@imgcls/env';
 import { loadApiConfig } from './config';
 import { createApp } from './create-app';
 import { createApiLogger } from './observability/logger';
@@ -12,20 +12,11 @@ async function main(): Promise<void> {
   // The real address, so that PORT=0 (tests) can be read back.
   logger.info({ url: await app.getUrl() }, 'api listening');
 
-  let stopping = false;
-  const stop = async (signal: NodeJS.Signals) => {
-    if (stopping) return;
-    stopping = true;
+  onShutdownSignal(async (signal) => {
     logger.info({ signal }, 'api stopping: answering the requests in flight');
     // close() runs the drain (stop accepting, finish in-flight requests), then closes Redis.
     await app.close();
-    process.exit(0);
-  };
-  process.once('SIGTERM', (signal) => void stop(signal));
-  process.once('SIGINT', (signal) => void stop(signal));
+  });
 }
 
-main().catch((error: unknown) => {
-  console.error(error instanceof StartupError ? error.message : error);
-  process.exit(1);
-});
+runMain(main);

@@ -1,5 +1,5 @@
 import { CLASSIFY_QUEUE } from '@imgcls/contracts';
-import { StartupError } from '@imgcls/env';
+import { onShutdownSignal, runMain } from '@imgcls/env';
 import IORedis from 'ioredis';
 import pino from 'pino';
 import { loadModel } from './boot';
@@ -50,10 +50,7 @@ async function main(): Promise<void> {
     'worker ready',
   );
 
-  let stopping = false;
-  const stop = async (signal: string) => {
-    if (stopping) return;
-    stopping = true;
+  onShutdownSignal(async (signal) => {
     logger.info({ signal }, 'stopping: finishing the jobs in hand');
     await heartbeat.stop(); // no longer counted as ready
     // close() stops taking jobs and waits for the active ones to finish.
@@ -62,13 +59,7 @@ async function main(): Promise<void> {
     metricsServer.close();
     await model.classifier.release();
     logger.info('stopped');
-    process.exit(0);
-  };
-  process.once('SIGTERM', (signal) => void stop(signal));
-  process.once('SIGINT', (signal) => void stop(signal));
+  });
 }
 
-main().catch((error: unknown) => {
-  console.error(error instanceof StartupError ? error.message : error);
-  process.exit(1);
-});
+runMain(main);

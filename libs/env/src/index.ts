@@ -1,2 +1,3 @@
 export { bool, host, str } from 'envalid';
 export * from './parse-env';
+export * from './process-lifecycle';
