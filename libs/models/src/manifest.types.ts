@@ -30,9 +30,8 @@ export interface TensorSpec {
 }
 
 /**
- * How an image becomes the model's input tensor. A structural copy of `ModelSpec` from
- * `@imgcls/preprocessing`, so this lib stays free of sharp; the literal types are the narrowest
- * the manifests use, so a manifest's value can be passed wherever a `ModelSpec` is expected.
+ * How an image becomes the model's input tensor; `@imgcls/preprocessing` calls it `ModelSpec`.
+ * It is defined here, with the rest of the manifest, so this lib stays free of sharp.
  */
 export interface ModelPreprocessing {
   /** Resize so the shorter side has this many pixels, keeping the aspect ratio. */
@@ -45,8 +44,8 @@ export interface ModelPreprocessing {
   /** Pixel values are divided by this before normalising (255 maps uint8 to [0, 1]). */
   scale: number;
   /** Per-channel mean and standard deviation, in `channelOrder`. */
-  mean: [number, number, number];
-  std: [number, number, number];
+  mean: readonly [number, number, number];
+  std: readonly [number, number, number];
 }
 
 /** How an ONNX file is made locally from PyTorch weights (`npm run assets` runs `script`). */

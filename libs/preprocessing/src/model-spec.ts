@@ -1,21 +1,11 @@
+import type { ModelPreprocessing } from '@imgcls/models';
+
 /**
- * How a model wants its input prepared. It comes from the model manifest's `preprocessing`
- * field, so nothing outside this object hard-codes a size, a crop or the normalisation.
+ * How a model wants its input prepared: the model manifest's `preprocessing` field, whose
+ * schema lives with the manifests (a type only: the api reads manifests without sharp).
+ * Nothing outside this object hard-codes a size, a crop or the normalisation.
  */
-export interface ModelSpec {
-  /** The shorter side is resized to this (torchvision `Resize(int)`). */
-  resizeShorterTo: number;
-  /** Side of the square center crop taken from the resized image. */
-  cropSize: number;
-  /** PIL's antialiased bilinear filter, the only one implemented. */
-  resizeFilter: 'bilinear';
-  channelOrder: 'RGB';
-  layout: 'NCHW';
-  /** uint8 values are divided by this (255 turns them into [0, 1], like `ToTensor`). */
-  scale: number;
-  mean: readonly [number, number, number];
-  std: readonly [number, number, number];
-}
+export type ModelSpec = ModelPreprocessing;
 
 export interface PreprocessOptions {
   /** Images with more pixels (width × height) are refused before decoding. */
