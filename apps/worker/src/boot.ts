@@ -11,7 +11,7 @@ import {
 } from '@imgcls/models';
 import type { WorkerConfig } from './config';
 import type { Classifier } from './model/classifier';
-import { InferenceThread } from './model/inference-thread';
+import { InferencePool } from './model/inference-pool';
 import { OnnxClassifier } from './model/onnx-classifier';
 
 export interface LoadedModel {
@@ -37,12 +37,13 @@ export async function loadModel(config: WorkerConfig): Promise<LoadedModel> {
   ]);
   const labels = await LabelSet.load(labelsPath);
   const options = { intraOpThreads: config.intraOpThreads };
-  const classifier = config.inferenceThread
-    ? await InferenceThread.start(modelPath, manifest, options) // warms up before it answers
-    : await OnnxClassifier.load(modelPath, manifest, options).then(async (loaded) => {
-        await loaded.warmUp();
-        return loaded;
-      });
+  const classifier =
+    config.inferenceThreads > 0
+      ? await InferencePool.start(config.inferenceThreads, modelPath, manifest, options) // warmed up
+      : await OnnxClassifier.load(modelPath, manifest, options).then(async (loaded) => {
+          await loaded.warmUp();
+          return loaded;
+        });
   if (classifier.classes !== labels.size) {
     throw new StartupError(
       `model ${manifest.name} has ${classifier.classes} outputs but ${labelsManifest.name} has ${labels.size} classes`,

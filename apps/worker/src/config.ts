@@ -1,5 +1,5 @@
 import {
-  bool,
+  count,
   host,
   keyPrefix,
   listenPort,
@@ -21,10 +21,10 @@ export interface WorkerConfig {
   readonly labelsDir: string;
   /** Jobs this process holds at once. */
   readonly concurrency: number;
-  /** onnxruntime intra-op threads for this process. */
+  /** Threads that each run a session of the model (0: run it on the event loop's thread). */
+  readonly inferenceThreads: number;
+  /** onnxruntime intra-op threads per session. */
   readonly intraOpThreads: number;
-  /** Run the model in a worker thread, so the event loop stays free while it computes. */
-  readonly inferenceThread: boolean;
   /** Decoder limit; the api checks the header first, this guards the worker on its own. */
   readonly maxImagePixels: number;
   /** A job whose lock is not renewed for this long is handed to another worker. */
@@ -48,8 +48,8 @@ const WORKER_ENV = {
   MODELS_DIR: str({ default: 'models' }),
   LABELS_DIR: str({ default: 'labels' }),
   WORKER_CONCURRENCY: positiveInt({ default: 1 }),
+  INFERENCE_THREADS: count({ default: 1 }),
   INTRA_OP_THREADS: positiveInt({ default: availableParallelism() }),
-  INFERENCE_THREAD: bool({ default: true }),
   MAX_IMAGE_PIXELS: positiveInt({ default: 40_000_000 }),
   LOCK_DURATION_MS: positiveInt({ default: 10_000 }),
   STALLED_INTERVAL_MS: positiveInt({ default: 5_000 }),
@@ -75,7 +75,7 @@ export function loadWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerCo
     labelsDir: resolve(e.LABELS_DIR),
     concurrency: e.WORKER_CONCURRENCY,
     intraOpThreads: e.INTRA_OP_THREADS,
-    inferenceThread: e.INFERENCE_THREAD,
+    inferenceThreads: e.INFERENCE_THREADS,
     maxImagePixels: e.MAX_IMAGE_PIXELS,
     lockDurationMs: e.LOCK_DURATION_MS,
     stalledIntervalMs: e.STALLED_INTERVAL_MS,

@@ -48,6 +48,15 @@ export const keyPrefix = makeValidator<string>((input) => {
   return input;
 });
 
+/** A whole number ≥ 0. */
+export const count = makeValidator<number>((input) => {
+  const value = Number(input);
+  if (!/^\d+$/.test(input.trim()) || !Number.isSafeInteger(value)) {
+    throw new EnvError('must be a whole number ≥ 0');
+  }
+  return value;
+});
+
 /** A whole number ≥ 1 (counts, milliseconds, bytes). */
 export const positiveInt = makeValidator<number>((input) => {
   const value = Number(input);

@@ -42,7 +42,7 @@ describe('ClassifyProcessor in a BullMQ worker', () => {
       MODELS_DIR: join(REPO_ROOT, 'models'),
       LABELS_DIR: join(REPO_ROOT, 'labels'),
       INTRA_OP_THREADS: '1',
-      INFERENCE_THREAD: 'false', // the thread's script exists only once built; e2e covers it
+      INFERENCE_THREADS: '0', // the thread's script exists only once built; e2e covers it
     });
     model = await loadModel(config);
     queue = new Queue(CLASSIFY_QUEUE, { connection: { url: TEST_REDIS_URL }, prefix });

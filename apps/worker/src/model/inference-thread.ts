@@ -58,6 +58,11 @@ export class InferenceThread implements Classifier {
     });
   }
 
+  /** Runs sent and not yet answered. */
+  get waiting(): number {
+    return this.pending.size;
+  }
+
   run(batch: Float32Array, count: number): Promise<Float32Array> {
     if (this.failure) return Promise.reject(this.failure);
     const id = this.nextId++;
