@@ -1,5 +1,6 @@
 import { CLASSIFY_QUEUE } from '@imgcls/contracts';
 import { onShutdownSignal, runMain } from '@imgcls/env';
+import { configureDecoder } from '@imgcls/preprocessing';
 import IORedis from 'ioredis';
 import pino from 'pino';
 import { loadModel } from './boot';
@@ -13,6 +14,7 @@ import { WorkerMetrics } from './metrics/worker-metrics';
 async function main(): Promise<void> {
   const config = loadWorkerConfig();
   const logger = pino({ level: config.logLevel, base: { service: 'worker', pid: process.pid } });
+  configureDecoder({ threadsPerImage: 1 });
   const model = await loadModel(config);
   logger.info({ model: model.description }, 'model loaded');
 

@@ -72,3 +72,13 @@ async function checkHeader(bytes: Uint8Array, maxInputPixels: number): Promise<v
   );
   if (refusal) throw refusal;
 }
+
+/**
+ * Process-wide decoder settings, set once at a worker's start. libvips' operation cache only
+ * helps when the same image comes back, and its own threads per image compete with the
+ * model for the cores: one thread per image, many images at once, is cheaper here.
+ */
+export function configureDecoder(options: { threadsPerImage: number }): void {
+  sharp.cache(false);
+  sharp.concurrency(options.threadsPerImage);
+}

@@ -91,7 +91,12 @@ export function resizeAndCrop(image: RgbImage, size: Size, window: CropWindow): 
   const rows = axisTaps(image.height, size.height, window.top, window.height);
   const firstRow = rows.start[0] ?? 0;
   const lastRow = (rows.start[window.height - 1] ?? 0) + (rows.length[window.height - 1] ?? 0);
-  const band = horizontalPass(image, cols, firstRow, lastRow - firstRow);
+  // A plain Uint8Array view: one array type in the hot loops, whatever the caller passed.
+  const pixels = {
+    ...image,
+    data: new Uint8Array(image.data.buffer, image.data.byteOffset, image.data.length),
+  };
+  const band = horizontalPass(pixels, cols, firstRow, lastRow - firstRow);
   return verticalPass(band, rows, firstRow);
 }
 
@@ -113,9 +118,9 @@ function horizontalPass(image: RgbImage, cols: AxisTaps, firstRow: number, rowCo
       let b = HALF;
       for (; k < end; k++, p += 3) {
         const w = weights[k] as number;
-        r += (data[p] as number) * w;
-        g += (data[p + 1] as number) * w;
-        b += (data[p + 2] as number) * w;
+        r = (r + (data[p] as number) * w) | 0;
+        g = (g + (data[p + 1] as number) * w) | 0;
+        b = (b + (data[p + 2] as number) * w) | 0;
       }
       out[o] = clip8(r);
       out[o + 1] = clip8(g);
@@ -125,23 +130,30 @@ function horizontalPass(image: RgbImage, cols: AxisTaps, firstRow: number, rowCo
   return { width, height: rowCount, data: out };
 }
 
-/** ImagingResampleVertical_8bpc; `band` starts at input row `firstRow`. */
+/**
+ * ImagingResampleVertical_8bpc; `band` starts at input row `firstRow`. The sums run tap by
+ * tap over whole rows (sequential reads) rather than pixel by pixel down a column: integer
+ * sums below 2^53 are exact, so the order does not change a single byte.
+ */
 function verticalPass(band: RgbImage, rows: AxisTaps, firstRow: number): RgbImage {
   const { width, data } = band;
   const height = rows.start.length;
-  const out = new Uint8Array(height * width * 3);
   const rowBytes = width * 3;
+  const out = new Uint8Array(height * rowBytes);
+  // Int32 suffices: 255 × 2^22 plus the rounding half stays below 2^31.
+  const sums = new Int32Array(rowBytes);
   for (let y = 0; y < height; y++) {
+    sums.fill(HALF);
     const k = y * rows.stride;
-    const base = ((rows.start[y] as number) - firstRow) * rowBytes;
     const n = rows.length[y] as number;
-    for (let c = 0; c < rowBytes; c++) {
-      let sum = HALF;
-      for (let i = 0, p = base + c; i < n; i++, p += rowBytes) {
-        sum += (data[p] as number) * (rows.weights[k + i] as number);
-      }
-      out[y * rowBytes + c] = clip8(sum);
+    for (let i = 0; i < n; i++) {
+      const w = rows.weights[k + i] as number;
+      const base = ((rows.start[y] as number) - firstRow + i) * rowBytes;
+      for (let c = 0; c < rowBytes; c++)
+        sums[c] = ((sums[c] as number) + (data[base + c] as number) * w) | 0;
     }
+    const o = y * rowBytes;
+    for (let c = 0; c < rowBytes; c++) out[o + c] = clip8(sums[c] as number);
   }
   return { width, height, data: out };
 }
