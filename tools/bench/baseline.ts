@@ -75,6 +75,9 @@ export async function startBaseline(
       label: `baseline Flask + PyTorch eager, ${info.server}, torch ${info.torch_threads} thread(s)`,
       inferenceUrl: new URL('/run_inference', info.listening),
       info,
+      // Every request is answered before its thread takes another: a drained client means idle.
+      waitIdle: () => Promise.resolve(),
+      problem: () => server.exitReason,
       stop: async () => void (await server.stop('SIGTERM', 5_000)),
     };
   } catch (error) {

@@ -37,6 +37,8 @@ export interface CellResult extends LatencySummary {
   /** Answers in the window whose class_id was the photo's true class. */
   correct: number;
   timings?: TimingMedians;
+  /** The best ceiling layout, re-measured right before this cell's group (not in smoke runs). */
+  ceilingNowImgPerS?: number;
 }
 
 interface Sample {
@@ -65,7 +67,10 @@ export async function runCell(url: URL, inputs: InputSet, plan: CellPlan): Promi
   const lane = async () => {
     while (!stopping) {
       const payload = inputs.payloads[next++ % inputs.payloads.length] as Payload;
-      samples.push(await timedRequest(url, payload, plan.requestTimeoutMs, agent));
+      const sample = await timedRequest(url, payload, plan.requestTimeoutMs, agent);
+      samples.push(sample);
+      // Nobody listens any more: the server is gone, and hammering it measures nothing.
+      if (sample.error === 'ECONNREFUSED') stopping = true;
     }
   };
   const startMs = performance.now();

@@ -10,23 +10,9 @@ import { loadavg } from 'node:os';
 import { REPO_ROOT } from '@imgcls/testing';
 import { describeMachine, describeModel } from './machine';
 import { parseOptions, USAGE, type BenchOptions } from './options';
-import {
-  ceilingTable,
-  cellTable,
-  errorLines,
-  modelLatencyFor,
-  recheckLine,
-  timingsTable,
-} from './report';
+import { ceilingTable, cellTable, errorLines, modelLatencyFor, timingsTable } from './report';
 import { baselineRun, type BenchResults } from './results';
-import {
-  loadInputs,
-  recheckCeiling,
-  runBaseline,
-  runCeiling,
-  runStacks,
-  stopRunningServers,
-} from './sections';
+import { loadInputs, runCeiling, runServers, stopRunningServers } from './sections';
 import { checkTargets, formatCheck } from './targets';
 
 const log = (line = '') => console.log(line);
@@ -45,12 +31,8 @@ async function main(options: BenchOptions): Promise<void> {
   const ceiling = await runCeiling(options);
   log('\n## inputs');
   const inputs = await loadInputs(options);
-  log('\n## 2. stack: api + workers + Redis over HTTP');
-  const stacks = await runStacks(options, inputs);
-  log('\n## 3. baseline: Flask + PyTorch eager, one image per request');
-  const baseline = await runBaseline(options, inputs);
-  ceiling.recheck = await recheckCeiling(options, ceiling);
-  const results: BenchResults = { ceiling, stacks, baseline };
+  log('\n## 2 and 3. stacks (api + workers + Redis) and baseline (Flask + PyTorch), side by side');
+  const results: BenchResults = { ceiling, ...(await runServers(options, inputs, ceiling)) };
   const targets = checkTargets(results, options.cores);
 
   printReport(results, options, model.note);
@@ -75,23 +57,28 @@ async function main(options: BenchOptions): Promise<void> {
   log(`\nJSON report: ${relative(process.cwd(), out)}`);
 }
 
+const CELL_LEGEND = `
+Server tables, one row per input and closed-loop concurrency c:
+  %ceil     img/s as a share of the best ceiling layout, measured at the start
+  ceil now  that layout re-measured (img/s) just before this input and concurrency ran on every server
+  ×base     against the baseline at the same input and concurrency, measured in the same group
+  ×lat1     against the model alone at batch 1 with the server's thread count (one process)
+  err       failed requests in the whole cell (warm-up, window, drain); top1 ok/n: answers naming the true class
+  load      1-minute load average when the cell ended: this run's own processes (about 2-3) plus anyone else's`;
+
 function printReport(results: BenchResults, options: BenchOptions, modelNote: string): void {
   log(`\n# results — ${modelNote}`);
   log(
     "\n## ceiling (img/s for the whole machine; %best of the best layout; ×base-best: vs the baseline's best img/s)",
   );
   log(ceilingTable(results));
-  const recheck = recheckLine(results);
-  if (recheck !== undefined) log(recheck);
+  log(CELL_LEGEND);
   const baseline = baselineRun(results);
   for (const run of baseline === undefined ? results.stacks : [...results.stacks, baseline]) {
     const latency = modelLatencyFor(results, run, options.cores);
-    log(`\n## ${run.label}`);
-    log(
-      `(%ceil: of the best ceiling img/s; ×lat1: vs the model alone at batch 1, ${latency.toFixed(1)} ms; ` +
-        '×base: vs the baseline, same input and concurrency; load: 1-min load average at the end of the cell)',
-    );
+    log(`\n## ${run.label} (×lat1 against ${latency.toFixed(1)} ms)`);
     log(cellTable(results, run, latency));
+    if (run.failure !== undefined) log(`stopped during the run: ${run.failure}`);
     const errors = errorLines(run);
     if (errors.length > 0) log(['errors (first message of each kind):', ...errors].join('\n'));
     if (run.layout !== undefined) {

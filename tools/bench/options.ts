@@ -12,6 +12,8 @@ export interface BenchOptions {
   stacks: StackLayout[];
   ceilingBatches: number[];
   ceilingMs: number;
+  /** Re-measure of the best ceiling layout before each group of cells; 0 for none. */
+  probeMs: number;
   warmupMs: number;
   measureMs: number;
   baseline: boolean;
@@ -31,6 +33,8 @@ export const USAGE = `usage: npm run bench -- [options]
                           none = baseline and ceiling only)
   --ceiling-batches LIST  batch sizes for the model-alone ceiling (default 1,4)
   --ceiling-s N           seconds per ceiling layout (default 5)
+  --probe-s N             seconds of the best ceiling layout again before each group of cells,
+                          the machine's capacity at that moment (default 3; 0 or --smoke: none)
   --warmup-s N            minimum warm-up per cell (default 2; it also lasts until every
                           client has had one answer)
   --measure-s N           measured window per cell (default 8)
@@ -51,6 +55,7 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
       stacks: { type: 'string' },
       'ceiling-batches': { type: 'string' },
       'ceiling-s': { type: 'string' },
+      'probe-s': { type: 'string' },
       'warmup-s': { type: 'string' },
       'measure-s': { type: 'string' },
       'no-baseline': { type: 'boolean', default: false },
@@ -62,6 +67,7 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
   const smoke = values.smoke;
   const seconds = (flag: string | undefined, full: number, quick: number) =>
     positive(flag ?? String(smoke ? quick : full), 'seconds') * 1000;
+  const probeSeconds = values['probe-s'] ?? (smoke ? '0' : '3');
   return {
     smoke,
     model: values.model,
@@ -71,6 +77,7 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
     stacks: stackLayouts(values.stacks ?? (smoke ? '1' : `1,${cores}x1`)),
     ceilingBatches: numbers(values['ceiling-batches'] ?? (smoke ? '1' : '1,4'), 'batch'),
     ceilingMs: seconds(values['ceiling-s'], 5, 0.5),
+    probeMs: probeSeconds === '0' ? 0 : positive(probeSeconds, 'seconds') * 1000,
     warmupMs: seconds(values['warmup-s'], 2, 0.2),
     measureMs: seconds(values['measure-s'], 8, 1),
     baseline: !values['no-baseline'],

@@ -57,6 +57,7 @@ export function cellTable(results: BenchResults, run: ServerRun, modelLatencyMs:
       `${cell.input} c=${cell.concurrency}`,
       num(cell.imgPerS),
       pct(ratio(cell.imgPerS, ceiling)),
+      num(cell.ceilingNowImgPerS ?? NaN),
       times(ratio(cell.imgPerS, b?.imgPerS)),
       ...latency('p50Ms'),
       ...latency('p90Ms'),
@@ -72,6 +73,7 @@ export function cellTable(results: BenchResults, run: ServerRun, modelLatencyMs:
       'cell',
       'img/s',
       '%ceil',
+      'ceil now',
       '×base',
       ...lat('p50'),
       ...lat('p90'),
@@ -124,16 +126,5 @@ export function errorLines(run: ServerRun): string[] {
       ([kind, count]) =>
         `  ${cell.input} c=${cell.concurrency}: ${count}× ${kind} ("${cell.errorExamples[kind] ?? ''}")`,
     ),
-  );
-}
-
-/** How far the best layout moved between the start and the end: the run's background noise. */
-export function recheckLine(results: BenchResults): string | undefined {
-  const { best, recheck } = results.ceiling;
-  if (recheck === undefined) return undefined;
-  return (
-    `re-check of ${best.label} after everything else: ${num(recheck.imgPerS)} img/s, ` +
-    `${pct(ratio(recheck.imgPerS, best.imgPerS))} of the first measurement (the difference is ` +
-    'other load on the shared machine; read every ratio with that margin)'
   );
 }

@@ -8,6 +8,8 @@ export interface ServerRun {
   label: string;
   layout?: StackLayout;
   queuePrefix?: string;
+  /** Set when the server stopped during the run: its remaining cells were not measured. */
+  failure?: string;
   baseline?: BaselineInfo;
   cells: CellResult[];
 }
@@ -15,8 +17,6 @@ export interface ServerRun {
 export interface CeilingSection {
   layouts: CeilingResult[];
   best: CeilingResult;
-  /** The best layout measured again at the end, to show how much the machine's load drifted. */
-  recheck?: CeilingResult;
 }
 
 /** Everything one run measured; written as JSON and printed as tables. */

@@ -27,7 +27,7 @@ export async function runCeiling(options: BenchOptions): Promise<CeilingSection>
   for (const layout of layouts) {
     const result = await measureCeiling(layout, options.model, options.ceilingMs);
     log(
-      `  ceiling ${result.label}: ${result.imgPerS.toFixed(1)} img/s, run p50 ${result.runP50Ms.toFixed(1)} ms`,
+      `  ${result.label}: ${result.imgPerS.toFixed(1)} img/s, run p50 ${result.runP50Ms.toFixed(1)} ms`,
     );
     results.push(result);
   }
@@ -35,82 +35,127 @@ export async function runCeiling(options: BenchOptions): Promise<CeilingSection>
   return { layouts: results, best };
 }
 
-/** The best layout once more, after the stacks and the baseline (not in smoke runs). */
-export async function recheckCeiling(
-  options: BenchOptions,
-  ceiling: CeilingSection,
-): Promise<CeilingResult | undefined> {
-  if (options.smoke) return undefined;
-  const recheck = await measureCeiling(ceiling.best, options.model, options.ceilingMs);
-  log(`  ceiling re-check ${recheck.label}: ${recheck.imgPerS.toFixed(1)} img/s`);
-  return recheck;
-}
-
 export async function loadInputs(options: BenchOptions): Promise<InputSet[]> {
   const sets: InputSet[] = [];
   for (const name of options.inputs) {
     sets.push(name === 'photos' ? photoInputs() : await twelveMegapixelInput());
-    log(`  input ${name}: ${sets[sets.length - 1]?.description}`);
+    log(`  ${name}: ${sets[sets.length - 1]?.description}`);
   }
   return sets;
 }
 
-/** 2. Each stack layout, started from dist, driven over HTTP, stopped and cleaned up. */
-export async function runStacks(options: BenchOptions, inputs: InputSet[]): Promise<ServerRun[]> {
-  const runs: ServerRun[] = [];
-  for (const layout of options.stacks) {
-    const server = await startBenchStack(layout, options.model, options.cores);
-    const cells = await driveServer(server, inputs, options);
-    runs.push({ label: server.label, layout, queuePrefix: server.queuePrefix, cells });
-  }
-  return runs;
+interface Contender {
+  server: RunningServer;
+  run: ServerRun;
 }
 
-/** 3. The Flask + PyTorch eager baseline, when its Python dependencies are there. */
-export async function runBaseline(
+export interface ServerResults {
+  stacks: ServerRun[];
+  baseline: ServerRun | { skipped: string };
+}
+
+/**
+ * 2 and 3. Starts every stack layout and the baseline, then measures them side by side: for
+ * each input and concurrency, a short probe of the best ceiling layout, then each server in
+ * turn (the order rotates from one group to the next), so that the ratios between them come
+ * from the same minute of a shared machine's load rather than from minutes apart.
+ */
+export async function runServers(
   options: BenchOptions,
   inputs: InputSet[],
-): Promise<ServerRun | { skipped: string }> {
-  if (!options.baseline) return { skipped: '--no-baseline' };
+  ceiling: CeilingSection,
+): Promise<ServerResults> {
+  const contenders: Contender[] = [];
+  try {
+    for (const layout of options.stacks) {
+      const server = track(await startBenchStack(layout, options.model, options.cores));
+      contenders.push({
+        server,
+        run: { label: server.label, layout, queuePrefix: server.queuePrefix, cells: [] },
+      });
+    }
+    const baseline = await startBaselineIfPossible(options);
+    if (typeof baseline !== 'string') contenders.push(baseline);
+    contenders.forEach(({ server }) => log(`  ${server.label}: ${server.inferenceUrl.href}`));
+    await measureGroups(contenders, inputs, ceiling, options);
+    const stacks = contenders.filter((c) => c.run.layout !== undefined).map((c) => c.run);
+    return {
+      stacks,
+      baseline: typeof baseline === 'string' ? { skipped: baseline } : baseline.run,
+    };
+  } finally {
+    await Promise.all(
+      contenders.map(({ server }) => server.stop().finally(() => running.delete(server))),
+    );
+  }
+}
+
+function track<T extends RunningServer>(server: T): T {
+  running.add(server);
+  return server;
+}
+
+/** The baseline ready to measure, or why it cannot run. */
+async function startBaselineIfPossible(options: BenchOptions): Promise<Contender | string> {
+  if (!options.baseline) return '--no-baseline';
   const settings = findBaseline(options.model, process.env.PYTHON);
   if (typeof settings === 'string') {
     log(`  baseline skipped: ${settings}`);
-    return { skipped: settings };
+    return settings;
   }
-  const server = await startBaseline(settings, options.baselineThreads);
-  return {
-    label: server.label,
-    baseline: server.info,
-    cells: await driveServer(server, inputs, options),
-  };
+  try {
+    const server = track(await startBaseline(settings, options.baselineThreads));
+    return { server, run: { label: server.label, baseline: server.info, cells: [] } };
+  } catch (error) {
+    const reason = `the baseline server did not start: ${error instanceof Error ? error.message : String(error)}`;
+    log(`  baseline skipped: ${reason}`);
+    return reason;
+  }
 }
 
-/** Every input × concurrency against one server; always stops the server, even on failure. */
-async function driveServer(
-  server: RunningServer,
+async function measureGroups(
+  contenders: Contender[],
   inputs: InputSet[],
+  ceiling: CeilingSection,
   options: BenchOptions,
-): Promise<CellResult[]> {
-  log(`  ${server.label}: ${server.inferenceUrl.href}`);
-  const cells: CellResult[] = [];
-  running.add(server);
-  try {
-    for (const input of inputs) {
-      for (const concurrency of options.concurrencies) {
+): Promise<void> {
+  let group = 0;
+  for (const input of inputs) {
+    for (const concurrency of options.concurrencies) {
+      const ceilingNow = await probeCeiling(ceiling, options);
+      const order = contenders.map(
+        (_, i) => contenders[(i + group) % contenders.length] as Contender,
+      );
+      group++;
+      for (const { server, run } of order) {
+        if (run.failure !== undefined) continue;
         const plan = { concurrency, warmupMinMs: options.warmupMs, measureMs: options.measureMs };
         const cell = await runCell(server.inferenceUrl, input, {
           ...plan,
           requestTimeoutMs: REQUEST_TIMEOUT_MS,
         });
-        log(`    ${input.name} c=${concurrency}: ${cellLine(cell)}`);
-        cells.push(cell);
+        run.failure = server.problem();
+        if (run.failure !== undefined) {
+          log(`    ${server.label} stopped; its remaining cells are skipped: ${run.failure}`);
+          continue;
+        }
+        await server.waitIdle();
+        run.cells.push({ ...cell, ceilingNowImgPerS: ceilingNow });
+        log(`    ${input.name} c=${concurrency} ${server.label}: ${cellLine(cell)}`);
       }
     }
-  } finally {
-    running.delete(server);
-    await server.stop();
   }
-  return cells;
+}
+
+/** The best ceiling layout again, briefly, right before a group: how much of the machine is ours now. */
+async function probeCeiling(
+  ceiling: CeilingSection,
+  options: BenchOptions,
+): Promise<number | undefined> {
+  if (options.probeMs === 0) return undefined;
+  const probe = await measureCeiling(ceiling.best, options.model, options.probeMs);
+  log(`  ceiling now (${probe.label}): ${probe.imgPerS.toFixed(1)} img/s`);
+  return probe.imgPerS;
 }
 
 function cellLine(cell: CellResult): string {

@@ -58,6 +58,13 @@ export class ServiceProcess {
     return this.output;
   }
 
+  /** Why the process is no longer running, with the end of its output; undefined while it runs. */
+  get exitReason(): string | undefined {
+    if (this.running) return undefined;
+    const how = this.child.signalCode ?? `code ${this.child.exitCode}`;
+    return `${this.name} exited (${how}); its last output:\n${this.output.slice(-1_000)}`;
+  }
+
   /** Resolves with the first match of `pattern` in the output; fails if the process exits first. */
   async waitFor(pattern: RegExp, timeoutMs = 60_000): Promise<RegExpMatchArray> {
     const deadline = Date.now() + timeoutMs;

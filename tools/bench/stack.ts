@@ -1,4 +1,7 @@
 import { existsSync } from 'node:fs';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { CLASSIFY_QUEUE } from '@imgcls/contracts';
+import { Queue } from 'bullmq';
 import { assertRedisUp, deleteKeysWithPrefix, TEST_REDIS_URL, testPrefix } from '@imgcls/testing';
 import { API_MAIN, ServiceProcess, WORKER_MAIN } from './service-process';
 
@@ -15,6 +18,10 @@ export interface RunningServer {
   inferenceUrl: URL;
   /** The stack's Redis key prefix; every key under it is deleted by `stop`. */
   queuePrefix?: string;
+  /** Why the server cannot be measured any more (a process exited); undefined while it is up. */
+  problem(): string | undefined;
+  /** Resolves once the server has nothing left to do, so the next cell starts on an idle machine. */
+  waitIdle(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -45,8 +52,10 @@ export async function startBenchStack(
   const workers = Array.from({ length: layout.workers }, (_, i) =>
     ServiceProcess.start(`worker-${i + 1}`, WORKER_MAIN, env),
   );
+  const queue = new Queue(CLASSIFY_QUEUE, { connection: { url: TEST_REDIS_URL }, prefix });
   const stop = async () => {
     await Promise.all([api, ...workers].map((p) => p.stop('SIGTERM')));
+    await queue.close();
     await deleteKeysWithPrefix(prefix);
   };
   try {
@@ -57,7 +66,10 @@ export async function startBenchStack(
     );
     const url = match[1] ?? match[2] ?? '';
     const inferenceUrl = new URL('/run_inference', url);
-    return { label: stackLabel(layout, cores), inferenceUrl, queuePrefix: prefix, stop };
+    const waitIdle = () => waitForEmptyQueue(queue);
+    const problem = () => [api, ...workers].map((p) => p.exitReason).find((r) => r !== undefined);
+    const label = stackLabel(layout, cores);
+    return { label, inferenceUrl, queuePrefix: prefix, problem, waitIdle, stop };
   } catch (error) {
     await stop();
     throw error;
@@ -79,4 +91,20 @@ function stackEnv(layout: StackLayout, model: string, prefix: string): NodeJS.Pr
   delete env.INTRA_OP_THREADS;
   if (layout.intraOpThreads !== undefined) env.INTRA_OP_THREADS = String(layout.intraOpThreads);
   return env;
+}
+
+const IDLE_POLL_MS = 100;
+const MAX_IDLE_WAIT_MS = 120_000;
+
+/**
+ * A client that has its answers does not mean idle workers: a job the api gave up on (202, or
+ * a deadline) may still be queued or running. Waits until none is, or gives up after a while.
+ */
+async function waitForEmptyQueue(queue: Queue): Promise<void> {
+  const deadline = Date.now() + MAX_IDLE_WAIT_MS;
+  while (Date.now() < deadline) {
+    const counts = await queue.getJobCounts('waiting', 'active', 'delayed', 'prioritized');
+    if (Object.values(counts).every((count) => count === 0)) return;
+    await sleep(IDLE_POLL_MS);
+  }
 }
