@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { assetDirs, loadLabelsManifest, loadModelManifest } from '@imgcls/models';
 import { REPO_ROOT } from '@imgcls/testing';
 import { torchPythonCandidates } from '../assets/torch-python';
-import { ServiceProcess } from './service-process';
+import { ServiceProcess } from '@imgcls/testing';
+import { BENCH_LOG } from './stack';
 import type { RunningServer } from './stack';
 
 const SERVER_SCRIPT = join(REPO_ROOT, 'tools/baseline/server.py');
@@ -67,6 +68,7 @@ export async function startBaseline(
     settings.python,
     [...args, ...['--threads', String(serverThreads)]],
     process.env,
+    BENCH_LOG,
   );
   try {
     const [line = ''] = await server.waitFor(/^\{"listening".*\}$/m, 120_000);

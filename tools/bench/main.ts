@@ -33,7 +33,7 @@ async function main(options: BenchOptions): Promise<void> {
   const inputs = await loadInputs(options);
   log('\n## 2 and 3. stacks (api + workers + Redis) and baseline (Flask + PyTorch), side by side');
   const results: BenchResults = { ceiling, ...(await runServers(options, inputs, ceiling)) };
-  const targets = checkTargets(results, options.cores);
+  const targets = checkTargets(results);
 
   printReport(results, options, model.note);
   log('\n## targets (issue 5)');

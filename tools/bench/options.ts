@@ -28,8 +28,8 @@ export const USAGE = `usage: npm run bench -- [options]
   --model NAME            models/<NAME>.json (default densenet121-synthetic, a TEST model)
   --concurrency LIST      closed-loop concurrencies (default 1,4,16,64)
   --inputs LIST           photos,12mp (default both)
-  --stacks LIST           worker layouts, WORKERS or WORKERSxTHREADS (default 1,<cores>x1;
-                          no thread count = the worker's default, one thread per core;
+  --stacks LIST           worker layouts, WORKERS[xSESSIONS[xTHREADS]] (default 1,<cores>x1;
+                          what is not given stays at the worker's defaults (one 1-thread session per core);
                           none = baseline and ceiling only)
   --ceiling-batches LIST  batch sizes for the model-alone ceiling (default 1,4)
   --ceiling-s N           seconds per ceiling layout (default 5)
@@ -113,11 +113,19 @@ function inputNames(list: string): InputName[] {
 function stackLayouts(list: string): StackLayout[] {
   if (list === 'none') return [];
   return list.split(',').map((item) => {
-    const match = /^(\d+)(?:x(\d+))?$/.exec(item);
-    if (match === null) throw new Error(`stack layout "${item}" is not WORKERS or WORKERSxTHREADS`);
-    const [workers, threads] = [match[1], match[2]].map((n) =>
+    const match = /^(\d+)(?:x(\d+))?(?:x(\d+))?$/.exec(item);
+    if (match === null) {
+      throw new Error(
+        `stack layout "${item}" is not WORKERS, WORKERSxSESSIONS or WORKERSxSESSIONSxTHREADS`,
+      );
+    }
+    const [workers = 1, sessions, threads] = [match[1], match[2], match[3]].map((n) =>
       n === undefined ? undefined : numbers(n, 'layout')[0],
     );
-    return { workers: workers ?? 1, ...(threads === undefined ? {} : { intraOpThreads: threads }) };
+    return {
+      workers,
+      ...(sessions === undefined ? {} : { sessions }),
+      ...(threads === undefined ? {} : { intraOpThreads: threads }),
+    };
   });
 }

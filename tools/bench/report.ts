@@ -111,7 +111,10 @@ export function timingsTable(run: ServerRun): string {
 
 /** The model-alone batch-1 latency a server's requests are compared with. */
 export function modelLatencyFor(results: BenchResults, run: ServerRun, cores: number): number {
-  const threads = run.layout?.intraOpThreads ?? run.baseline?.torch_threads ?? cores;
+  // A stack's request runs in one session: the worker's default is one thread per session.
+  const threads = run.layout
+    ? (run.layout.intraOpThreads ?? 1)
+    : (run.baseline?.torch_threads ?? cores);
   return (
     batchOneLatencyMs(results.ceiling, threads)?.runP50Ms ??
     batchOneLatencyMs(results.ceiling, cores)?.runP50Ms ??

@@ -3,11 +3,18 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { CLASSIFY_QUEUE } from '@imgcls/contracts';
 import { Queue } from 'bullmq';
 import { assertRedisUp, deleteKeysWithPrefix, TEST_REDIS_URL, testPrefix } from '@imgcls/testing';
-import { API_MAIN, ServiceProcess, WORKER_MAIN } from './service-process';
+import { API_MAIN, ServiceProcess, WORKER_MAIN } from '@imgcls/testing';
 
-/** Worker processes × onnxruntime threads each; no thread count means the worker's default. */
+/** A short log tail: the bench is also the load generator, and copying logs costs CPU. */
+export const BENCH_LOG = { keepChars: 20_000 };
+
+/**
+ * Worker processes, each with `sessions` model sessions (inference threads) of `intraOpThreads`
+ * onnxruntime threads; what is not given stays at the worker's default.
+ */
 export interface StackLayout {
   workers: number;
+  sessions?: number;
   intraOpThreads?: number;
 }
 
@@ -26,8 +33,10 @@ export interface RunningServer {
 }
 
 export function stackLabel(layout: StackLayout, cores: number): string {
-  const threads = layout.intraOpThreads ?? `${cores} (default)`;
-  return `stack ${layout.workers} worker${layout.workers === 1 ? '' : 's'} × ${threads} thread(s)`;
+  const sessions = layout.sessions ?? `${cores} (default)`;
+  const threads = layout.intraOpThreads ?? '1 (default)';
+  const workers = `${layout.workers} worker${layout.workers === 1 ? '' : 's'}`;
+  return `stack ${workers} × ${sessions} session(s) × ${threads} thread(s)`;
 }
 
 /**
@@ -48,9 +57,9 @@ export async function startBenchStack(
   await assertRedisUp();
   const prefix = testPrefix('bench');
   const env = stackEnv(layout, model, prefix);
-  const api = ServiceProcess.start('api', API_MAIN, env);
+  const api = ServiceProcess.start('api', API_MAIN, env, BENCH_LOG);
   const workers = Array.from({ length: layout.workers }, (_, i) =>
-    ServiceProcess.start(`worker-${i + 1}`, WORKER_MAIN, env),
+    ServiceProcess.start(`worker-${i + 1}`, WORKER_MAIN, env, BENCH_LOG),
   );
   const queue = new Queue(CLASSIFY_QUEUE, { connection: { url: TEST_REDIS_URL }, prefix });
   const stop = async () => {
@@ -88,7 +97,9 @@ function stackEnv(layout: StackLayout, model: string, prefix: string): NodeJS.Pr
     // The readiness lines this tool waits for are logged at info.
     LOG_LEVEL: 'info',
   };
-  delete env.INTRA_OP_THREADS;
+  for (const name of ['INFERENCE_THREADS', 'INTRA_OP_THREADS', 'WORKER_CONCURRENCY'])
+    delete env[name];
+  if (layout.sessions !== undefined) env.INFERENCE_THREADS = String(layout.sessions);
   if (layout.intraOpThreads !== undefined) env.INTRA_OP_THREADS = String(layout.intraOpThreads);
   return env;
 }

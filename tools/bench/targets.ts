@@ -21,12 +21,12 @@ const skip = (id: string, why: string): Check => ({ id, pass: undefined, detail:
 const f = (n: number) => n.toFixed(1);
 
 /** The issue's five targets, checked for every stack layout that ran. */
-export function checkTargets(results: BenchResults, cores: number): TargetCheck[] {
+export function checkTargets(results: BenchResults): TargetCheck[] {
   return results.stacks.flatMap((stack) =>
     [
       sustainedVsCeiling(results, stack),
       versusBaseline(results, stack),
-      singleRequestOverhead(results, stack, cores),
+      singleRequestOverhead(results, stack),
       bigImagesVsCeiling(results, stack),
       tailUnderOverload(stack),
     ].map((check) => ({ ...check, stack: stack.label })),
@@ -59,10 +59,10 @@ function versusBaseline(results: BenchResults, stack: ServerRun): Check {
   };
 }
 
-function singleRequestOverhead(results: BenchResults, stack: ServerRun, cores: number): Check {
+function singleRequestOverhead(results: BenchResults, stack: ServerRun): Check {
   const id = '(c) photos c=1 p50 ≤ model batch-1 latency + 8 ms';
   const cell = findCell(stack, 'photos', 1);
-  const threads = stack.layout?.intraOpThreads ?? cores;
+  const threads = stack.layout?.intraOpThreads ?? 1; // the worker's default: one per session
   const model = batchOneLatencyMs(results.ceiling, threads);
   if (cell === undefined || model === undefined) {
     return skip(id, `no photos c=1 cell or no 1-process ${threads}-thread batch-1 ceiling`);

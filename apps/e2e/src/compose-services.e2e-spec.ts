@@ -18,7 +18,7 @@ import {
   type ComposeService,
 } from './support/compose-file';
 import { classifySync } from './support/jobs';
-import { ServiceProcess } from './support/service-process';
+import { ServiceProcess } from '@imgcls/testing';
 
 /**
  * There is no Docker engine here, so each compose service's command (its Dockerfile target's

@@ -4,11 +4,15 @@ import { envExample, readmeVariables } from '@imgcls/testing';
 import { loadWorkerConfig, WORKER_VARIABLES } from './config';
 
 describe('loadWorkerConfig', () => {
-  it('defaults to the real DenseNet-121 and one thread per core', () => {
+  it('defaults to the real DenseNet-121, one single-threaded session per core, two jobs each', () => {
     const config = loadWorkerConfig({});
     expect(config.model).toBe('densenet121');
     expect(config.modelsDir).toBe(resolve('models'));
-    expect(config.intraOpThreads).toBe(availableParallelism());
+    expect(config.inferenceThreads).toBe(availableParallelism());
+    expect(config.intraOpThreads).toBe(1);
+    expect(config.concurrency).toBe(2 * availableParallelism());
+    expect(loadWorkerConfig({ INFERENCE_THREADS: '0' }).concurrency).toBe(2);
+    expect(loadWorkerConfig({ WORKER_CONCURRENCY: '3' }).concurrency).toBe(3);
     expect(config.lockDurationMs).toBeGreaterThan(config.stalledIntervalMs);
   });
 
@@ -23,7 +27,9 @@ describe('the documented configuration', () => {
   it('.env.example holds exactly the defaults', () => {
     expect(loadWorkerConfig(envExample())).toEqual(loadWorkerConfig({}));
     for (const name of WORKER_VARIABLES) {
-      const documented = name === 'INTRA_OP_THREADS' || name in envExample(); // its default is per machine
+      // Their defaults depend on the machine's cores, so .env.example names them in comments.
+      const perMachine = ['INFERENCE_THREADS', 'WORKER_CONCURRENCY'].includes(name);
+      const documented = perMachine || name in envExample();
       expect([name, documented, readmeVariables().has(name)]).toEqual([name, true, true]);
     }
   });

@@ -47,9 +47,11 @@ const WORKER_ENV = {
   MODEL: str({ default: 'densenet121' }),
   MODELS_DIR: str({ default: 'models' }),
   LABELS_DIR: str({ default: 'labels' }),
-  WORKER_CONCURRENCY: positiveInt({ default: 1 }),
-  INFERENCE_THREADS: count({ default: 1 }),
-  INTRA_OP_THREADS: positiveInt({ default: availableParallelism() }),
+  // One session per core, each on one thread, measured best (docs/benchmarks.md); two jobs
+  // per session, so one decodes while the other computes.
+  INFERENCE_THREADS: count({ default: availableParallelism() }),
+  INTRA_OP_THREADS: positiveInt({ default: 1 }),
+  WORKER_CONCURRENCY: positiveInt({ default: undefined }),
   MAX_IMAGE_PIXELS: positiveInt({ default: 40_000_000 }),
   LOCK_DURATION_MS: positiveInt({ default: 10_000 }),
   STALLED_INTERVAL_MS: positiveInt({ default: 5_000 }),
@@ -73,7 +75,7 @@ export function loadWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerCo
     model: e.MODEL,
     modelsDir: resolve(e.MODELS_DIR),
     labelsDir: resolve(e.LABELS_DIR),
-    concurrency: e.WORKER_CONCURRENCY,
+    concurrency: e.WORKER_CONCURRENCY ?? 2 * Math.max(1, e.INFERENCE_THREADS),
     intraOpThreads: e.INTRA_OP_THREADS,
     inferenceThreads: e.INFERENCE_THREADS,
     maxImagePixels: e.MAX_IMAGE_PIXELS,

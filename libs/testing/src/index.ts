@@ -1,3 +1,4 @@
 export * from './redis';
 export * from './docs';
+export * from './service-process';
 export * from './shared-data';

@@ -1,6 +1,6 @@
 import { Client } from '@imgcls/client';
 import { assertRedisUp, deleteKeysWithPrefix, TEST_REDIS_URL, testPrefix } from '@imgcls/testing';
-import { API_MAIN, ServiceProcess, WORKER_MAIN } from './service-process';
+import { API_MAIN, ServiceProcess, WORKER_MAIN } from '@imgcls/testing';
 
 export interface StackOptions {
   /** Model manifest name; the test model unless a suite needs a real one. */
@@ -37,6 +37,8 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     MODEL: options.model ?? 'densenet121-synthetic',
     HOST: '127.0.0.1',
     PORT: '0',
+    // One single-threaded session per worker: suites start several workers on two cores.
+    INFERENCE_THREADS: '1',
     INTRA_OP_THREADS: '1',
     LOG_LEVEL: 'info',
     ...options.env,

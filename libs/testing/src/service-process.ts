@@ -1,14 +1,20 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
-import { REPO_ROOT } from '@imgcls/testing';
+import { REPO_ROOT } from './shared-data';
 
+/** The built apps (`nx run-many -t build -p api worker`). */
 export const API_MAIN = join(REPO_ROOT, 'dist/apps/api/apps/api/src/main.js');
 export const WORKER_MAIN = join(REPO_ROOT, 'dist/apps/worker/apps/worker/src/main.js');
 
-/** Enough for every log line of a long suite; bounded so a runaway process cannot eat memory. */
-const MAX_OUTPUT_CHARS = 8_000_000;
+export interface ProcessOptions {
+  /**
+   * How much of the output to keep, from the end. Tests keep every log line of a long suite;
+   * the benchmark, which is also the load generator, keeps a short tail to spare the CPU.
+   */
+  keepChars?: number;
+}
 
-/** A built app running as its own process, with its output kept for failure reports. */
+/** A program (usually a built app) running as its own process, its output kept for reports. */
 export class ServiceProcess {
   private output = '';
   readonly exited: Promise<number | null>;
@@ -16,22 +22,36 @@ export class ServiceProcess {
   private constructor(
     readonly name: string,
     readonly child: ChildProcess,
+    keepChars: number,
   ) {
     const keep = (chunk: Buffer) => {
-      this.output = (this.output + chunk.toString()).slice(-MAX_OUTPUT_CHARS);
+      this.output = (this.output + chunk.toString()).slice(-keepChars);
     };
     child.stdout?.on('data', keep);
     child.stderr?.on('data', keep);
     this.exited = new Promise((resolve) => child.once('exit', (code) => resolve(code)));
   }
 
-  static start(name: string, main: string, env: NodeJS.ProcessEnv): ServiceProcess {
-    const child = spawn(process.execPath, [main], {
-      cwd: REPO_ROOT,
-      env,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    return new ServiceProcess(name, child);
+  /** A Node script, such as API_MAIN or WORKER_MAIN. */
+  static start(
+    name: string,
+    main: string,
+    env: NodeJS.ProcessEnv,
+    options: ProcessOptions = {},
+  ): ServiceProcess {
+    return ServiceProcess.spawn(name, process.execPath, [main], env, options);
+  }
+
+  /** Any program, such as the Python baseline server. */
+  static spawn(
+    name: string,
+    command: string,
+    args: readonly string[],
+    env: NodeJS.ProcessEnv,
+    { keepChars = 8_000_000 }: ProcessOptions = {},
+  ): ServiceProcess {
+    const child = spawn(command, args, { cwd: REPO_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    return new ServiceProcess(name, child, keepChars);
   }
 
   get running(): boolean {
@@ -40,6 +60,13 @@ export class ServiceProcess {
 
   get log(): string {
     return this.output;
+  }
+
+  /** Why the process is no longer running, with the end of its output; undefined while it runs. */
+  get exitReason(): string | undefined {
+    if (this.running) return undefined;
+    const how = this.child.signalCode ?? `code ${this.child.exitCode}`;
+    return `${this.name} exited (${how}); its last output:\n${this.output.slice(-1_000)}`;
   }
 
   /** The JSON log lines whose `msg` is `message`. */
