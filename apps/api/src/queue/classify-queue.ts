@@ -18,7 +18,7 @@ import { API_CONFIG, type ApiConfig } from '../config';
 export type ClassifyJob = Job<ClassifyJobData, ClassifyResult>;
 
 /** A Redis call that takes longer than this is treated as Redis being away. */
-const REDIS_CALL_TIMEOUT_MS = 2_000;
+const REDIS_CALL_TIMEOUT_MS = 5_000;
 
 /**
  * The api's side of the queue: stores an upload's bytes, enqueues its job, waits for results
