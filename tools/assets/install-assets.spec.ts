@@ -4,21 +4,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { installAssets, type InstallOptions } from './install-assets';
 import { findTorchPython } from './torch-python';
+import { IMAGENET_SPEC } from '@imgcls/preprocessing';
 
 const MODEL_BYTES = Buffer.from('tiny model');
 const LABEL_BYTES = Buffer.from('{"0": ["n0", "zero"]}');
 const sha256 = (bytes: Buffer): string => createHash('sha256').update(bytes).digest('hex');
-
-const PREPROCESSING = {
-  resizeShorterTo: 256,
-  cropSize: 224,
-  resizeFilter: 'bilinear',
-  channelOrder: 'RGB',
-  layout: 'NCHW',
-  scale: 255,
-  mean: [0.485, 0.456, 0.406],
-  std: [0.229, 0.224, 0.225],
-};
 
 /** A checkout-like temp tree: models/ and labels/ with one manifest each, and a mirror. */
 function makeTree(root: string): InstallOptions {
@@ -32,7 +22,7 @@ function makeTree(root: string): InstallOptions {
       ...{ file: 'tiny.onnx', sha256: sha256(MODEL_BYTES), url: null },
       input: { name: 'input', shape: ['N', 3, 224, 224] },
       output: { name: 'logits', shape: ['N', 1] },
-      preprocessing: PREPROCESSING,
+      preprocessing: IMAGENET_SPEC,
     }),
   );
   writeFileSync(
