@@ -24,9 +24,13 @@ export interface LoadedModel {
 
 /**
  * Loads the configured model and its labels, checks them against their manifests and warms
- * the session up. Every problem becomes a one-line StartupError that names the fix.
+ * the sessions up. Every problem becomes a one-line StartupError that names the fix.
+ * `onModelFailure` hears of an inference thread that dies later.
  */
-export async function loadModel(config: WorkerConfig): Promise<LoadedModel> {
+export async function loadModel(
+  config: WorkerConfig,
+  onModelFailure: (error: Error) => void,
+): Promise<LoadedModel> {
   const manifest = await startupStep(() => loadModelManifest(config.model, config.modelsDir));
   const labelsManifest = await startupStep(() =>
     loadLabelsManifest(manifest.labels, config.labelsDir),
@@ -39,7 +43,13 @@ export async function loadModel(config: WorkerConfig): Promise<LoadedModel> {
   const options = { intraOpThreads: config.intraOpThreads };
   const classifier =
     config.inferenceThreads > 0
-      ? await InferencePool.start(config.inferenceThreads, modelPath, manifest, options) // warmed up
+      ? await InferencePool.start(
+          config.inferenceThreads,
+          modelPath,
+          manifest,
+          options,
+          onModelFailure,
+        )
       : await OnnxClassifier.load(modelPath, manifest, options).then(async (loaded) => {
           await loaded.warmUp();
           return loaded;

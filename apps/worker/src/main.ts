@@ -15,7 +15,12 @@ async function main(): Promise<void> {
   const config = loadWorkerConfig();
   const logger = pino({ level: config.logLevel, base: { service: 'worker', pid: process.pid } });
   configureDecoder({ threadsPerImage: 1 });
-  const model = await loadModel(config);
+  // A worker whose model thread died must not go on taking jobs: it exits, its held jobs
+  // go to other workers when their locks lapse, and its supervisor starts a fresh one.
+  const model = await loadModel(config, (error) => {
+    logger.fatal({ err: error }, 'the model thread died; exiting');
+    process.exit(1);
+  });
   logger.info({ model: model.description }, 'model loaded');
 
   const metrics = new WorkerMetrics();

@@ -44,7 +44,9 @@ describe('ClassifyProcessor in a BullMQ worker', () => {
       INTRA_OP_THREADS: '1',
       INFERENCE_THREADS: '0', // the thread's script exists only once built; e2e covers it
     });
-    model = await loadModel(config);
+    model = await loadModel(config, (error) => {
+      throw error;
+    });
     queue = new Queue(CLASSIFY_QUEUE, { connection: { url: TEST_REDIS_URL }, prefix });
     events = new QueueEvents(CLASSIFY_QUEUE, { connection: { url: TEST_REDIS_URL }, prefix });
     await events.waitUntilReady();

@@ -16,11 +16,12 @@ export class InferencePool implements Classifier {
     path: string,
     manifest: ModelManifest,
     options: SessionOptions,
+    onFailure: (error: Error) => void,
   ): Promise<InferencePool> {
     // One at a time: each warms up alone, so start-up stays within the memory of one session.
     const threads: InferenceThread[] = [];
     for (let i = 0; i < size; i++)
-      threads.push(await InferenceThread.start(path, manifest, options));
+      threads.push(await InferenceThread.start(path, manifest, options, onFailure));
     return new InferencePool(threads);
   }
 

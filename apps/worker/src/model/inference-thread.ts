@@ -30,23 +30,26 @@ export class InferenceThread implements Classifier {
     private readonly worker: Worker,
     readonly imageLength: number,
     readonly classes: number,
+    private readonly onFailure: (error: Error) => void,
   ) {
     worker.on('message', (message: FromInferenceThread) => this.settle(message));
     worker.on('error', (error) => this.fail(error));
     worker.on('exit', (code) => this.fail(new Error(`the inference thread exited (${code})`)));
   }
 
+  /** `onFailure` hears of a thread that died after it started (not of `release`). */
   static start(
     path: string,
     manifest: ModelManifest,
     options: SessionOptions,
+    onFailure: (error: Error) => void,
   ): Promise<InferenceThread> {
     const workerData: InferenceThreadData = { path, manifest, options };
     const worker = new Worker(join(__dirname, 'inference-thread.worker.js'), { workerData });
     return new Promise((resolve, reject) => {
       worker.once('message', (message: FromInferenceThread) => {
         if (message.type === 'ready')
-          resolve(new InferenceThread(worker, message.imageLength, message.classes));
+          resolve(new InferenceThread(worker, message.imageLength, message.classes, onFailure));
         else
           reject(
             new StartupError(
@@ -87,8 +90,10 @@ export class InferenceThread implements Classifier {
   }
 
   private fail(error: Error): void {
+    const unexpected = this.failure === undefined;
     this.failure ??= error;
     for (const pending of this.pending.values()) pending.reject(error);
     this.pending.clear();
+    if (unexpected) this.onFailure(error);
   }
 }
