@@ -10,6 +10,11 @@ export type ModelSpec = ModelPreprocessing;
 export interface PreprocessOptions {
   /** Images with more pixels (width × height) are refused before decoding. */
   maxInputPixels: number;
+  /**
+   * Let a large JPEG decode at 1/4 or 1/8 scale (libjpeg's DCT scaling) while it still has at
+   * least twice the pixels per side that the resize keeps. Default on; see decode.ts.
+   */
+  shrinkOnLoad?: boolean;
 }
 
 /**

@@ -43,7 +43,8 @@ export async function preprocessInto(
       `offset ${offset} leaves no room for one image in a tensor of ${out.length}`,
     );
   }
-  const image = await decodeRgb(bytes, options.maxInputPixels);
+  const shrinkTo = options.shrinkOnLoad === false ? undefined : spec.resizeShorterTo;
+  const image = await decodeRgb(bytes, options.maxInputPixels, shrinkTo);
   const resized = resizedSize(image, spec.resizeShorterTo);
   const crop = resizeAndCrop(image, resized, centerCrop(resized, spec.cropSize));
   writeChw(crop, spec, out, offset);
