@@ -1,12 +1,10 @@
 import {
+  SHARED_ENV,
   commaList,
   host,
-  keyPrefix,
   listenPort,
   parseEnv,
   positiveInt,
-  redisUrl,
-  str,
 } from '@imgcls/env';
 
 /** Everything the api reads from the environment, parsed once at boot. */
@@ -52,12 +50,10 @@ export const API_CONFIG = Symbol('API_CONFIG');
 
 /** Every variable the api reads, with its validator and default. */
 const API_ENV = {
+  ...SHARED_ENV,
   HOST: host({ default: '127.0.0.1' }),
   PORT: listenPort({ default: 5000 }),
-  REDIS_URL: redisUrl({ default: 'redis://127.0.0.1:6379' }),
-  QUEUE_PREFIX: keyPrefix({ default: 'imgcls' }),
   MAX_UPLOAD_BYTES: positiveInt({ default: 10 * 1024 * 1024 }),
-  MAX_IMAGE_PIXELS: positiveInt({ default: 40_000_000 }),
   MAX_IMAGE_SIDE_PX: positiveInt({ default: 10_000 }),
   MAX_ASPECT_RATIO: positiveInt({ default: 20 }),
   SYNC_TIMEOUT_MS: positiveInt({ default: 30_000 }),
@@ -66,10 +62,6 @@ const API_ENV = {
   IMAGE_TTL_S: positiveInt({ default: 600 }),
   JOB_ATTEMPTS: positiveInt({ default: 3 }),
   TOP_K: positiveInt({ default: 5 }),
-  LOG_LEVEL: str({
-    default: 'info',
-    choices: ['fatal', 'error', 'warn', 'info', 'debug', 'silent'],
-  }),
   REQUEST_TIMEOUT_MS: positiveInt({ default: 30_000 }),
   HEADERS_TIMEOUT_MS: positiveInt({ default: 10_000 }),
   MAX_HEADER_BYTES: positiveInt({ default: 16 * 1024 }),

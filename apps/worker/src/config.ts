@@ -1,11 +1,10 @@
 import {
+  SHARED_ENV,
   count,
   host,
-  keyPrefix,
   listenPort,
   parseEnv,
   positiveInt,
-  redisUrl,
   str,
 } from '@imgcls/env';
 import { availableParallelism } from 'node:os';
@@ -42,8 +41,7 @@ export interface WorkerConfig {
 
 /** Every variable the worker reads, with its validator and default. */
 const WORKER_ENV = {
-  REDIS_URL: redisUrl({ default: 'redis://127.0.0.1:6379' }),
-  QUEUE_PREFIX: keyPrefix({ default: 'imgcls' }),
+  ...SHARED_ENV,
   MODEL: str({ default: 'densenet121' }),
   MODELS_DIR: str({ default: 'models' }),
   LABELS_DIR: str({ default: 'labels' }),
@@ -52,13 +50,8 @@ const WORKER_ENV = {
   INFERENCE_THREADS: count({ default: availableParallelism() }),
   INTRA_OP_THREADS: positiveInt({ default: 1 }),
   WORKER_CONCURRENCY: positiveInt({ default: undefined }),
-  MAX_IMAGE_PIXELS: positiveInt({ default: 40_000_000 }),
   LOCK_DURATION_MS: positiveInt({ default: 10_000 }),
   STALLED_INTERVAL_MS: positiveInt({ default: 5_000 }),
-  LOG_LEVEL: str({
-    default: 'info',
-    choices: ['fatal', 'error', 'warn', 'info', 'debug', 'silent'],
-  }),
   METRICS_HOST: host({ default: '127.0.0.1' }),
   METRICS_PORT: listenPort({ default: 0 }),
   HEARTBEAT_INTERVAL_MS: positiveInt({ default: 2_000 }),

@@ -1,3 +1,4 @@
 export { bool, host, str } from 'envalid';
 export * from './parse-env';
 export * from './process-lifecycle';
+export * from './shared-env';

@@ -1,0 +1,16 @@
+import { str } from 'envalid';
+import { keyPrefix, positiveInt, redisUrl } from './parse-env';
+
+/**
+ * The variables the api and the worker both read, with their one set of defaults: the two
+ * must agree on where the queue is, and on how large an image may be.
+ */
+export const SHARED_ENV = {
+  REDIS_URL: redisUrl({ default: 'redis://127.0.0.1:6379' }),
+  QUEUE_PREFIX: keyPrefix({ default: 'imgcls' }),
+  MAX_IMAGE_PIXELS: positiveInt({ default: 40_000_000 }),
+  LOG_LEVEL: str({
+    default: 'info',
+    choices: ['fatal', 'error', 'warn', 'info', 'debug', 'silent'],
+  }),
+};
