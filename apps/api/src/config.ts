@@ -1,11 +1,4 @@
-import {
-  SHARED_ENV,
-  commaList,
-  host,
-  listenPort,
-  parseEnv,
-  positiveInt,
-} from '@imgcls/env';
+import { SHARED_ENV, commaList, host, listenPort, parseEnv, positiveInt } from '@imgcls/env';
 
 /** Everything the api reads from the environment, parsed once at boot. */
 export interface ApiConfig {

@@ -1,12 +1,4 @@
-import {
-  SHARED_ENV,
-  count,
-  host,
-  listenPort,
-  parseEnv,
-  positiveInt,
-  str,
-} from '@imgcls/env';
+import { SHARED_ENV, count, host, listenPort, parseEnv, positiveInt, str } from '@imgcls/env';
 import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 
