@@ -67,11 +67,10 @@ export class InferenceService {
       deadlineAtMs: now + this.config.jobDeadlineMs,
     });
     if (!options.wait) return { kind: 'accepted', accepted: jobAccepted(jobId, 'queued') };
-    const result = await this.queue.result(job, this.config.syncTimeoutMs);
-    if (result) return { kind: 'done', response: { job_id: jobId, ...result } };
+    const waited = await this.queue.result(job, this.config.syncTimeoutMs);
+    if ('result' in waited) return { kind: 'done', response: { job_id: jobId, ...waited.result } };
     // Out of time: the job goes on, and the caller gets where to poll for it.
-    const state = await this.queue.find(jobId);
-    const status = (state && jobStatus(state.state)) ?? 'queued';
+    const status = jobStatus(waited.pendingState) ?? 'queued';
     return { kind: 'accepted', accepted: jobAccepted(jobId, status) };
   }
 

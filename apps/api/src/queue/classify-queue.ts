@@ -17,6 +17,9 @@ import { API_CONFIG, type ApiConfig } from '../config';
 
 export type ClassifyJob = Job<ClassifyJobData, ClassifyResult>;
 
+/** How a wait for a job ended: its result, or the BullMQ state it is still in. */
+export type WaitOutcome = { result: ClassifyResult } | { pendingState: string };
+
 /** A Redis call that takes longer than this is treated as Redis being away. */
 const REDIS_CALL_TIMEOUT_MS = 5_000;
 
@@ -73,20 +76,20 @@ export class ClassifyQueue implements OnApplicationShutdown {
 
   /**
    * Waits up to `timeoutMs` for the job. Resolves with its result, throws its coded error if it
-   * failed, and resolves undefined if it is still queued or running (the job goes on).
+   * failed, and resolves with its state if it is still queued or running (the job goes on).
    */
-  async result(job: ClassifyJob, timeoutMs: number): Promise<ClassifyResult | undefined> {
+  async result(job: ClassifyJob, timeoutMs: number): Promise<WaitOutcome> {
     try {
-      return await job.waitUntilFinished(this.events, timeoutMs);
+      return { result: await job.waitUntilFinished(this.events, timeoutMs) };
     } catch {
       // Ask the job, not the error text, why the wait ended.
       const current = await this.find(job.id ?? '');
       if (current === undefined) {
         throw new ServiceError('UNAVAILABLE', 'the job was lost by the queue; submit it again');
       }
-      if (current.state === 'completed') return current.job.returnvalue;
+      if (current.state === 'completed') return { result: current.job.returnvalue };
       if (current.state === 'failed') throw decodeJobFailure(current.job.failedReason);
-      return undefined;
+      return { pendingState: current.state };
     }
   }
 
