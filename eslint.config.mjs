@@ -12,6 +12,8 @@ export default tseslint.config(
       '**/*.js',
       '**/*.mjs',
       '**/*.cjs',
+      // AssemblyScript (its own types: i32, v128…), type-checked by asc when compiled.
+      'libs/*/assembly/**',
     ],
   },
   ...nx.configs['flat/base'],

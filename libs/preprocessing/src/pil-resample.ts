@@ -59,7 +59,7 @@ export function clip8(sum: number): number {
 }
 
 /** Fixed-point taps for output indices [first, first + count) of one axis. */
-interface AxisTaps {
+export interface AxisTaps {
   start: Int32Array;
   length: Int32Array;
   /** `stride` weights per output index; unused ones are zero. */
@@ -67,7 +67,7 @@ interface AxisTaps {
   stride: number;
 }
 
-function axisTaps(inSize: number, outSize: number, first: number, count: number): AxisTaps {
+export function axisTaps(inSize: number, outSize: number, first: number, count: number): AxisTaps {
   const all = Array.from({ length: count }, (_, i) => bilinearTaps(inSize, outSize, first + i));
   const stride = Math.max(...all.map((t) => t.weights.length));
   const taps: AxisTaps = {

@@ -6,8 +6,8 @@ import {
   type ModelSpec,
   type PreprocessOptions,
 } from './model-spec';
-import { resizeAndCrop } from './pil-resample';
-import { writeChw } from './tensor';
+import { resizeCropToChw } from './resample-wasm';
+import { normalizationTable } from './tensor';
 
 /**
  * Image bytes → the model input for one image: float32, CHW, `3 × cropSize × cropSize`.
@@ -46,8 +46,8 @@ export async function preprocessInto(
   const shrinkTo = options.shrinkOnLoad === false ? undefined : spec.resizeShorterTo;
   const image = await decodeRgb(bytes, options.maxInputPixels, shrinkTo);
   const resized = resizedSize(image, spec.resizeShorterTo);
-  const crop = resizeAndCrop(image, resized, centerCrop(resized, spec.cropSize));
-  writeChw(crop, spec, out, offset);
+  const window = centerCrop(resized, spec.cropSize);
+  resizeCropToChw(image, resized, window, normalizationTable(spec), out, offset);
 }
 
 function assertValidOptions(options: PreprocessOptions): void {

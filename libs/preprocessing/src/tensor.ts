@@ -14,10 +14,13 @@ export function normalizedValue(v: number, c: 0 | 1 | 2, spec: ModelSpec): numbe
   return Math.fround(Math.fround(x - mean) / std);
 }
 
-/** All 256 possible values per channel (768 floats, cheap), so each pixel is a look-up. */
-function lookupTables(spec: ModelSpec): Float32Array[] {
-  return ([0, 1, 2] as const).map((c) =>
-    Float32Array.from({ length: 256 }, (_, v) => normalizedValue(v, c, spec)),
+/**
+ * All 256 possible values per channel (768 floats, cheap), so each pixel is a look-up:
+ * channel c's value for byte v is at `c * 256 + v`.
+ */
+export function normalizationTable(spec: ModelSpec): Float32Array {
+  return Float32Array.from({ length: 3 * 256 }, (_, i) =>
+    normalizedValue(i & 255, (i >> 8) as 0 | 1 | 2, spec),
   );
 }
 
@@ -25,8 +28,11 @@ function lookupTables(spec: ModelSpec): Float32Array[] {
 export function writeChw(image: RgbImage, spec: ModelSpec, out: Float32Array, offset: number) {
   const plane = image.width * image.height;
   const { data } = image;
-  lookupTables(spec).forEach((table, c) => {
+  const table = normalizationTable(spec);
+  for (let c = 0; c < 3; c++) {
     const base = offset + c * plane;
-    for (let i = 0; i < plane; i++) out[base + i] = table[data[i * 3 + c] as number] as number;
-  });
+    for (let i = 0; i < plane; i++) {
+      out[base + i] = table[c * 256 + (data[i * 3 + c] as number)] as number;
+    }
+  }
 }
