@@ -61,7 +61,11 @@ const isStartOfFrame = (marker: number): boolean =>
 function jpegSize(b: Uint8Array): ImageSize | undefined {
   let at = 2;
   while (at + 4 <= b.length) {
-    if (b[at] !== 0xff) return undefined;
+    if (b[at] !== 0xff) {
+      // Stray bytes between segments: libjpeg (and so PIL) warns and skips to the next marker.
+      at += 1;
+      continue;
+    }
     const marker = b[at + 1] ?? 0;
     if (marker === 0xff) {
       at += 1; // fill byte

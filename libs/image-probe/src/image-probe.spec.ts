@@ -95,6 +95,17 @@ describe('sniffFormat and readImageSize', () => {
     expect(readImageSize(bytes, 'png')).toBeUndefined();
   });
 
+  it('skips stray bytes between JPEG segments, as libjpeg and PIL do', async () => {
+    const jpeg = await blank(321, 123).jpeg().toBuffer();
+    const afterApp0 = 4 + jpeg.readUInt16BE(4);
+    const bytes = Buffer.concat([
+      jpeg.subarray(0, afterApp0),
+      Buffer.from([0x12, 0x34]),
+      jpeg.subarray(afterApp0),
+    ]);
+    expect(readImageSize(bytes, 'jpeg')).toEqual({ width: 321, height: 123 });
+  });
+
   it('gives no size for a header cut short', async () => {
     const bytes = await blank(10, 10).jpeg().toBuffer();
     expect(sniffFormat(bytes.subarray(0, 20))).toBe('jpeg');

@@ -61,13 +61,14 @@ describe('preprocessImage', () => {
   });
 
   it('accepts a JPEG with a libjpeg warning, as PIL does', async () => {
-    // Two stray bytes after SOI: "Corrupt JPEG data: 2 extraneous bytes before marker".
-    // failOn 'warning' (sharp's default) would refuse this decodable image.
+    // Two stray bytes after the first segment (APP0): "Corrupt JPEG data: 2 extraneous bytes
+    // before marker 0xdb". failOn 'warning' (sharp's default) would refuse this decodable image.
     const jpeg = await solid(16, 16, 90, 120, 150).jpeg().toBuffer();
+    const afterApp0 = 4 + jpeg.readUInt16BE(4);
     const damaged = Buffer.concat([
-      jpeg.subarray(0, 2),
+      jpeg.subarray(0, afterApp0),
       Buffer.from([0x12, 0x34]),
-      jpeg.subarray(2),
+      jpeg.subarray(afterApp0),
     ]);
     expect(planes(await run(damaged))).toEqual(planes(await run(jpeg)));
   });
