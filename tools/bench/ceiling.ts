@@ -60,7 +60,12 @@ export async function measureCeiling(
   };
   const children = Array.from({ length: layout.processes }, () =>
     // tsx as a loader, so the runner is TypeScript whether the bench runs under tsx or jest.
-    fork(RUNNER, [JSON.stringify(config)], { cwd: REPO_ROOT, execArgv: ['--import', 'tsx'] }),
+    fork(RUNNER, [JSON.stringify(config)], {
+      cwd: REPO_ROOT,
+      execArgv: ['--import', 'tsx'],
+      // As in the worker (apps/worker/src/model/ort-telemetry.ts).
+      env: { ...process.env, ORT_DISABLE_TELEMETRY: '1' },
+    }),
   );
   try {
     await Promise.all(children.map((child) => nextMessage(child, 'ready')));

@@ -1,5 +1,6 @@
 import { isErrorBody, type ClassifyResponse } from '@imgcls/contracts';
 import { randomUUID } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { request, type Outcome } from './support/http-outcome';
 import { photo } from './support/jobs';
 import { leaksIn } from './support/leak-scan';
@@ -159,6 +160,17 @@ describe('security: API keys, CORS, helmet, no internals in errors', () => {
       expect(outcome.headers['content-security-policy']).toEqual(expect.any(String));
       expect(outcome.headers['x-powered-by']).toBeUndefined();
     }
+  });
+
+  it('keeps onnxruntime’s telemetry off in the worker: no /tmp/mat-debug-<pid>.log', async () => {
+    // onnxruntime-node's Linux build writes this file from its 1DS telemetry client (the one
+    // that uploads to mobile.events.data.microsoft.com) unless ORT_DISABLE_TELEMETRY=1.
+    const outcome = await classify(open, 'classify for telemetry check');
+    expect(outcome.status).toBe(200);
+    const pids = open.workers.map((worker) => worker.child.pid);
+    expect(pids.every((pid) => typeof pid === 'number')).toBe(true);
+    const logs = pids.filter((pid) => existsSync(`/tmp/mat-debug-${pid}.log`));
+    expect(logs).toEqual([]);
   });
 
   it('never puts a stack trace, a path or an internal id in an error body', () => {

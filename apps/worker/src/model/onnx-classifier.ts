@@ -1,3 +1,4 @@
+import './ort-telemetry'; // before onnxruntime-node loads
 import { StartupError } from '@imgcls/env';
 import type { ModelManifest } from '@imgcls/models';
 import { tensorLength } from '@imgcls/preprocessing';
