@@ -6,7 +6,7 @@ import { REPO_ROOT } from '@imgcls/testing';
 import { torchPythonCandidates } from '../assets/torch-python';
 import { ServiceProcess } from '@imgcls/testing';
 import { BENCH_LOG } from './stack';
-import type { RunningServer } from './stack';
+import { watched, type RunningServer } from './stack';
 
 const SERVER_SCRIPT = join(REPO_ROOT, 'tools/baseline/server.py');
 const SHARED_MODELS = join(REPO_ROOT, '..', 'shared', 'assets', 'models');
@@ -77,6 +77,7 @@ export async function startBaseline(
       label: `baseline Flask + PyTorch eager, ${info.server}, torch ${info.torch_threads} thread(s)`,
       inferenceUrl: new URL('/run_inference', info.listening),
       info,
+      processes: watched(server, 'baseline'),
       // Every request is answered before its thread takes another: a drained client means idle.
       waitIdle: () => Promise.resolve(),
       problem: () => server.exitReason,

@@ -53,6 +53,21 @@ describe('npm run bench -- --smoke', () => {
     );
   });
 
+  it('charges each image its CPU time in the api, the workers, Redis and the load generator', () => {
+    const [stack] = report.stacks;
+    const cpu = stack?.cells.find((cell) => cell.completed > 0)?.cpu;
+    expect(Object.keys(cpu?.byProcess ?? {}).sort()).toEqual(
+      ['api', 'load generator', 'redis', 'workers'].sort(),
+    );
+    // A worker decodes and runs the model for every image: tens of ms, never nothing.
+    expect(cpu?.byProcess.workers).toBeGreaterThan(5);
+    expect(cpu?.totalMs).toBeCloseTo(
+      Object.values(cpu?.byProcess ?? {}).reduce((sum, ms) => sum + ms, 0),
+      6,
+    );
+    expect(stdout).toContain('CPU ms per image over the window');
+  });
+
   it('runs the baseline wherever its Python packages are installed, else says why not', () => {
     const settings = findBaseline('densenet121-synthetic', process.env.PYTHON);
     if (typeof settings === 'string') {

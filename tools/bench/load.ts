@@ -1,6 +1,7 @@
 import { loadavg } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { isErrorBody, type JobTimings } from '@imgcls/contracts';
+import { cpuPerImage, cpuSnapshot, type CpuPerImage, type WatchedProcess } from './cpu';
 import { createPool, postMultipart, type PostAnswer } from './http-post';
 import type { InputSet, Payload } from './inputs';
 import { quantile, summariseLatency, type LatencySummary } from './stats';
@@ -12,6 +13,10 @@ export interface CellPlan {
   /** Length of the measured window. */
   measureMs: number;
   requestTimeoutMs: number;
+  /** Processes whose CPU time over the window is charged to its images (see cpu.ts). */
+  watch?: readonly WatchedProcess[];
+  /** Cores of the machine, for the core time nobody used. */
+  cores?: number;
 }
 
 /** Medians of the worker's own timings (the api returns them in every answer). */
@@ -37,6 +42,8 @@ export interface CellResult extends LatencySummary {
   /** Answers in the window whose class_id was the photo's true class. */
   correct: number;
   timings?: TimingMedians;
+  /** CPU per image over the window, by process, from /proc; absent where unreadable. */
+  cpu?: CpuPerImage;
   /** The best ceiling layout, re-measured right before this cell's group (not in smoke runs). */
   ceilingNowImgPerS?: number;
 }
@@ -81,13 +88,21 @@ export async function runCell(url: URL, inputs: InputSet, plan: CellPlan): Promi
   ) {
     await sleep(20);
   }
+  // This process is the load generator: its CPU is part of what each image costs the machine.
+  const watch = [...(plan.watch ?? []), { label: 'load generator', pid: process.pid }];
+  const cpuBefore = cpuSnapshot(watch);
   const windowStartMs = performance.now();
   await sleep(plan.measureMs);
   const windowEndMs = performance.now();
+  const cpuAfter = cpuSnapshot(watch);
   stopping = true;
   await Promise.all(lanes);
   agent.destroy();
-  return summariseCell(inputs.name, plan.concurrency, samples, windowStartMs, windowEndMs);
+  const cell = summariseCell(inputs.name, plan.concurrency, samples, windowStartMs, windowEndMs);
+  const windowMs = windowEndMs - windowStartMs;
+  const cores = plan.cores ?? 1;
+  const cpu = cpuPerImage(cpuBefore, cpuAfter, cell.completed, windowMs, cores);
+  return cpu === undefined ? cell : { ...cell, cpu };
 }
 
 async function timedRequest(

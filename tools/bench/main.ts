@@ -10,7 +10,14 @@ import { loadavg } from 'node:os';
 import { REPO_ROOT } from '@imgcls/testing';
 import { describeMachine, describeModel } from './machine';
 import { parseOptions, USAGE, type BenchOptions } from './options';
-import { ceilingTable, cellTable, errorLines, modelLatencyFor, timingsTable } from './report';
+import {
+  ceilingTable,
+  cellTable,
+  cpuTable,
+  errorLines,
+  modelLatencyFor,
+  timingsTable,
+} from './report';
 import { baselineRun, type BenchResults } from './results';
 import { loadInputs, runCeiling, runServers, stopRunningServers } from './sections';
 import { checkTargets, formatCheck } from './targets';
@@ -85,6 +92,8 @@ function printReport(results: BenchResults, options: BenchOptions, modelNote: st
       log("where the time goes (medians of the worker's timings; rest = p50 − the three):");
       log(timingsTable(run));
     }
+    const cpu = cpuTable(results, run, options.cores);
+    if (cpu !== undefined) log(cpu);
   }
   if ('skipped' in results.baseline) log(`\nbaseline skipped: ${results.baseline.skipped}`);
 }

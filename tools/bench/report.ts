@@ -109,6 +109,30 @@ export function timingsTable(run: ServerRun): string {
   );
 }
 
+/**
+ * CPU per answered image over each cell's window, by process, from /proc: what each image
+ * costs the machine, set against the model alone at the ceiling (cores / ceiling img/s).
+ */
+export function cpuTable(results: BenchResults, run: ServerRun, cores: number): string | undefined {
+  const cells = run.cells.filter((cell) => cell.cpu !== undefined);
+  if (cells.length === 0) return undefined;
+  const labels = [...new Set(cells.flatMap((cell) => Object.keys(cell.cpu?.byProcess ?? {})))];
+  const modelMs = (cores * 1000) / results.ceiling.best.imgPerS;
+  const rows = cells.map((cell) => {
+    const cpu = cell.cpu as NonNullable<CellResult['cpu']>;
+    return [
+      `${cell.input} c=${cell.concurrency}`,
+      ...labels.map((label) => num(cpu.byProcess[label] ?? NaN)),
+      num(cpu.totalMs),
+      num(cpu.unaccountedMs),
+    ];
+  });
+  return [
+    `CPU ms per image over the window (the model alone at the ceiling: ${num(modelMs)} ms of core time per image):`,
+    table(['cell', ...labels, 'total', 'unused'], rows),
+  ].join('\n');
+}
+
 /** The model-alone batch-1 latency a server's requests are compared with. */
 export function modelLatencyFor(results: BenchResults, run: ServerRun, cores: number): number {
   // A stack's request runs in one session: the worker's default is one thread per session.

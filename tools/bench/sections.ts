@@ -133,6 +133,8 @@ async function measureGroups(
         const cell = await runCell(server.inferenceUrl, input, {
           ...plan,
           requestTimeoutMs: REQUEST_TIMEOUT_MS,
+          watch: server.processes,
+          cores: options.cores,
         });
         run.failure = server.problem();
         if (run.failure !== undefined) {

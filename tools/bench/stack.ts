@@ -4,6 +4,7 @@ import { CLASSIFY_QUEUE } from '@imgcls/contracts';
 import { Queue } from 'bullmq';
 import { assertRedisUp, deleteKeysWithPrefix, TEST_REDIS_URL, testPrefix } from '@imgcls/testing';
 import { API_MAIN, ServiceProcess, WORKER_MAIN } from '@imgcls/testing';
+import { findRedisServer, type WatchedProcess } from './cpu';
 
 /** A short log tail: the bench is also the load generator, and copying logs costs CPU. */
 export const BENCH_LOG = { keepChars: 20_000 };
@@ -25,6 +26,8 @@ export interface RunningServer {
   inferenceUrl: URL;
   /** The stack's Redis key prefix; every key under it is deleted by `stop`. */
   queuePrefix?: string;
+  /** The processes whose CPU time each image costs (the load generator is added by the cell). */
+  processes: WatchedProcess[];
   /** Why the server cannot be measured any more (a process exited); undefined while it is up. */
   problem(): string | undefined;
   /** Resolves once the server has nothing left to do, so the next cell starts on an idle machine. */
@@ -78,11 +81,23 @@ export async function startBenchStack(
     const waitIdle = () => waitForEmptyQueue(queue);
     const problem = () => [api, ...workers].map((p) => p.exitReason).find((r) => r !== undefined);
     const label = stackLabel(layout, cores);
-    return { label, inferenceUrl, queuePrefix: prefix, problem, waitIdle, stop };
+    const redis = findRedisServer();
+    const processes = [
+      ...watched(api, 'api'),
+      ...workers.flatMap((worker) => watched(worker, 'workers')),
+      ...(redis ? [redis] : []),
+    ];
+    return { label, inferenceUrl, queuePrefix: prefix, processes, problem, waitIdle, stop };
   } catch (error) {
     await stop();
     throw error;
   }
+}
+
+/** A started process under a label; processes with the same label are summed. */
+export function watched(process: ServiceProcess, label: string): WatchedProcess[] {
+  const { pid } = process.child;
+  return pid === undefined ? [] : [{ label, pid }];
 }
 
 function stackEnv(layout: StackLayout, model: string, prefix: string): NodeJS.ProcessEnv {
