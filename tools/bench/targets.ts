@@ -37,13 +37,7 @@ function sustainedVsCeiling(results: BenchResults, stack: ServerRun): Check {
   const id = '(a) photos c=16 img/s ≥ 85% of ceiling';
   const cell = findCell(stack, 'photos', 16);
   if (cell === undefined) return skip(id, 'no photos c=16 cell');
-  const ceiling = results.ceiling.best.imgPerS;
-  const pass = cell.imgPerS >= 0.85 * ceiling;
-  return {
-    id,
-    pass,
-    detail: `${f(cell.imgPerS)} img/s = ${pct(cell.imgPerS / ceiling)} of ${f(ceiling)}`,
-  };
+  return shareOfCeiling(id, cell, results, 0.85);
 }
 
 function versusBaseline(results: BenchResults, stack: ServerRun): Check {
@@ -80,12 +74,26 @@ function bigImagesVsCeiling(results: BenchResults, stack: ServerRun): Check {
   const id = '(d) 12-MP c=16 img/s ≥ 70% of ceiling';
   const cell = findCell(stack, '12mp', 16);
   if (cell === undefined) return skip(id, 'no 12mp c=16 cell');
-  const ceiling = results.ceiling.best.imgPerS;
-  const pass = cell.imgPerS >= 0.7 * ceiling;
+  return shareOfCeiling(id, cell, results, 0.7);
+}
+
+/**
+ * A cell's throughput against the highest ceiling this run saw: the start's best layout, or
+ * any re-measurement of it before a group. Other people's load only ever lowers a ceiling
+ * measurement, so the highest is the fairest estimate of what the machine can do, and the
+ * strictest test of the stack.
+ */
+function shareOfCeiling(id: string, cell: CellResult, results: BenchResults, share: number): Check {
+  const start = results.ceiling.best.imgPerS;
+  const probes = [...results.stacks, baselineRun(results)]
+    .flatMap((run) => run?.cells ?? [])
+    .flatMap((c) => (c.ceilingNowImgPerS === undefined ? [] : [c.ceilingNowImgPerS]));
+  const ceiling = Math.max(start, ...probes);
+  const seen = ceiling === start ? 'at the start' : `before a group; ${f(start)} at the start`;
   return {
     id,
-    pass,
-    detail: `${f(cell.imgPerS)} img/s = ${pct(cell.imgPerS / ceiling)} of ${f(ceiling)}`,
+    pass: cell.imgPerS >= share * ceiling,
+    detail: `${f(cell.imgPerS)} img/s = ${pct(cell.imgPerS / ceiling)} of ${f(ceiling)} (the highest ceiling measured: ${seen})`,
   };
 }
 
