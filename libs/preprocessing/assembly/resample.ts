@@ -1,6 +1,6 @@
 // AssemblyScript, compiled to WebAssembly (SIMD) by `npm run wasm`; see ../src/resample-wasm.ts.
 // The same arithmetic as ../src/pil-resample.ts (Pillow's ImagingResampleHorizontal_8bpc and
-// ImagingResampleVertical_8bpc), four pixels' or sixteen bytes' worth at a time. Every pointer
+// ImagingResampleVertical_8bpc), a pixel's three channels or sixteen bytes at a time. Every pointer
 // is a byte offset into this module's memory, laid out by the JavaScript side; the loads and
 // stores below may touch up to 16 bytes past each buffer, which that layout leaves free.
 
