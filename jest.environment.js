@@ -5,6 +5,11 @@
 // Giving the test context the main context's typed arrays makes both sides agree.
 const { TestEnvironment } = require('jest-environment-node');
 
+// Tests that load onnxruntime-node in-process send nothing to its telemetry either (see
+// apps/worker/src/model/ort-telemetry.ts). Child processes inherit this; the e2e test of the
+// worker's own default starts its worker without it.
+process.env.ORT_DISABLE_TELEMETRY ??= '1';
+
 const TYPED_ARRAYS = [
   'ArrayBuffer',
   'Int8Array',
