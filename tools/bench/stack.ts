@@ -95,8 +95,8 @@ export async function startBenchStack(
 }
 
 /** A started process under a label; processes with the same label are summed. */
-export function watched(process: ServiceProcess, label: string): WatchedProcess[] {
-  const { pid } = process.child;
+export function watched(service: ServiceProcess, label: string): WatchedProcess[] {
+  const { pid } = service.child;
   return pid === undefined ? [] : [{ label, pid }];
 }
 
