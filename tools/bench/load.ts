@@ -46,6 +46,8 @@ export interface CellResult extends LatencySummary {
   cpu?: CpuPerImage;
   /** The best ceiling layout, re-measured right before this cell's group (not in smoke runs). */
   ceilingNowImgPerS?: number;
+  /** That re-measurement's median `session.run` time (one batch of the best layout). */
+  ceilingNowRunP50Ms?: number;
 }
 
 interface Sample {

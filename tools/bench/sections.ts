@@ -142,7 +142,11 @@ async function measureGroups(
           continue;
         }
         await server.waitIdle();
-        run.cells.push({ ...cell, ceilingNowImgPerS: ceilingNow });
+        run.cells.push({
+          ...cell,
+          ceilingNowImgPerS: ceilingNow?.imgPerS,
+          ceilingNowRunP50Ms: ceilingNow?.runP50Ms,
+        });
         log(`    ${input.name} c=${concurrency} ${server.label}: ${cellLine(cell)}`);
       }
     }
@@ -153,11 +157,11 @@ async function measureGroups(
 async function probeCeiling(
   ceiling: CeilingSection,
   options: BenchOptions,
-): Promise<number | undefined> {
+): Promise<CeilingResult | undefined> {
   if (options.probeMs === 0) return undefined;
   const probe = await measureCeiling(ceiling.best, options.model, options.probeMs);
   log(`  ceiling now (${probe.label}): ${probe.imgPerS.toFixed(1)} img/s`);
-  return probe.imgPerS;
+  return probe;
 }
 
 function cellLine(cell: CellResult): string {

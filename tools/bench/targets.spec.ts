@@ -3,21 +3,26 @@ import type { CellResult } from './load';
 import type { BenchResults } from './results';
 import { checkTargets } from './targets';
 
-const layout = (imgPerS: number): CeilingResult => ({
-  label: '2 proc × 1 thr, batch 1',
-  processes: 2,
+const layout = (processes: number, imgPerS: number, runP50Ms: number): CeilingResult => ({
+  label: `${processes} proc × 1 thr, batch 1`,
+  processes,
   threads: 1,
   batch: 1,
   imgPerS,
-  runP50Ms: 40,
+  runP50Ms,
 });
 
-const cell = (input: string, concurrency: number, imgPerS: number, now?: number): CellResult => ({
+interface Probe {
+  imgPerS: number;
+  runP50Ms: number;
+}
+
+const cell = (input: string, concurrency: number, imgPerS: number, probe?: Probe): CellResult => ({
   input,
   concurrency,
   completed: 100,
   imgPerS,
-  p50Ms: 100,
+  p50Ms: concurrency === 1 ? 42 : 100,
   p90Ms: 110,
   p99Ms: 120,
   errors: 0,
@@ -25,36 +30,63 @@ const cell = (input: string, concurrency: number, imgPerS: number, now?: number)
   errorExamples: {},
   loadAverage: 1,
   correct: 100,
-  ceilingNowImgPerS: now,
+  ceilingNowImgPerS: probe?.imgPerS,
+  ceilingNowRunP50Ms: probe?.runP50Ms,
 });
 
-function results(startCeiling: number, probe: number | undefined, photos16: number): BenchResults {
-  const best = layout(startCeiling);
-  return {
-    ceiling: { layouts: [best], best },
+/** A run: the start's ceiling (2 processes) and 1-process latency, and one probe before each cell. */
+function results(start: Probe, singleMs: number, probe: Probe | undefined, photos16: number) {
+  const best = layout(2, start.imgPerS, start.runP50Ms);
+  const run: BenchResults = {
+    ceiling: { layouts: [best, layout(1, start.imgPerS / 2, singleMs)], best },
     stacks: [
       {
         label: 'stack',
         layout: { workers: 1 },
-        cells: [cell('photos', 16, photos16, probe), cell('12mp', 16, 10, probe)],
+        cells: [
+          cell('photos', 1, 20, probe),
+          cell('photos', 16, photos16, probe),
+          cell('12mp', 16, 10, probe),
+        ],
       },
     ],
     baseline: { skipped: 'not in this test' },
   };
+  return run;
 }
 
-const targetA = (r: BenchResults) => checkTargets(r).find((t) => t.id.startsWith('(a)'));
+const target = (r: BenchResults, id: string) => checkTargets(r).find((t) => t.id.startsWith(id));
+const targetA = (r: BenchResults) => target(r, '(a)');
 
 describe('the ceiling targets (a) and (d) are judged against', () => {
   it('the start ceiling when no re-measurement was higher', () => {
-    const check = targetA(results(50, 48, 43));
+    const check = targetA(
+      results({ imgPerS: 50, runP50Ms: 34 }, 34, { imgPerS: 48, runP50Ms: 35 }, 43),
+    );
     expect(check?.pass).toBe(true); // 43 ≥ 0.85 × 50
     expect(check?.detail).toContain('86% of 50.0 (the highest ceiling measured: at the start)');
   });
 
   it('a higher re-measurement before a group, when the start was slowed by other load', () => {
-    const check = targetA(results(50, 58, 43));
+    const check = targetA(
+      results({ imgPerS: 50, runP50Ms: 34 }, 34, { imgPerS: 58, runP50Ms: 33 }, 43),
+    );
     expect(check?.pass).toBe(false); // 43 < 0.85 × 58
     expect(check?.detail).toContain('74% of 58.0 (the highest ceiling measured: before a group');
+  });
+});
+
+describe('target (c) adds its 8 ms to', () => {
+  it('the one-process latency from the start when nothing measured lower', () => {
+    const check = target(results({ imgPerS: 58, runP50Ms: 34 }, 33, undefined, 43), '(c)');
+    expect(check?.pass).toBe(false); // 42 > 33 + 8
+    expect(check?.detail).toBe('42.0 ms vs 33.0 ms (1 thr, at the start) + 8 ms; overhead 9.0 ms');
+  });
+
+  it('a lower batch-1 run time from a re-measurement, when the start was slowed', () => {
+    const slowStart = results({ imgPerS: 50, runP50Ms: 38 }, 36, { imgPerS: 58, runP50Ms: 33 }, 43);
+    const check = target(slowStart, '(c)');
+    expect(check?.pass).toBe(false); // 42 > 33 + 8, though 42 ≤ 36 + 8
+    expect(check?.detail).toContain('vs 33.0 ms (1 thr, before a group)');
   });
 });
