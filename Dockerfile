@@ -32,7 +32,8 @@ EXPOSE 5000
 HEALTHCHECK --interval=10s --timeout=3s --start-period=10s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:5000/health/live').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
 # Exec form: node is PID 1's child-free process and receives SIGTERM itself.
-CMD ["node", "dist/apps/api/apps/api/src/main.js"]
+# --initial-old-space-size: see API_NODE_FLAGS in libs/testing/src/service-process.ts.
+CMD ["node", "--initial-old-space-size=64", "dist/apps/api/apps/api/src/main.js"]
 
 FROM runtime AS worker
 COPY --from=build /app/dist/apps/worker ./dist/apps/worker

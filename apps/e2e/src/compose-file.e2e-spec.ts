@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { REPO_ROOT } from '@imgcls/testing';
+import { API_NODE_FLAGS, REPO_ROOT } from '@imgcls/testing';
 import Ajv from 'ajv';
 import addFormats from 'ajv-formats';
 import {
@@ -67,6 +67,17 @@ describe('docker-compose.yml', () => {
       const target = compose.services[service]?.build?.target ?? '';
       expect(stageCommand(dockerfile, target)[0]).toBe('node');
     }
+  });
+
+  it('starts the api with the same Node flags in the Dockerfile, package.json and the tests', () => {
+    const target = compose.services['api']?.build?.target ?? '';
+    const [, ...args] = stageCommand(dockerfile, target);
+    expect(args).toEqual([...API_NODE_FLAGS, 'dist/apps/api/apps/api/src/main.js']);
+    const { scripts } = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {
+      scripts: Record<string, string>;
+    };
+    const apiLaunch = `node ${API_NODE_FLAGS.join(' ')} dist/apps/api/apps/api/src/main.js`;
+    for (const name of ['start', 'start:api']) expect(scripts[name]).toContain(apiLaunch);
   });
 });
 

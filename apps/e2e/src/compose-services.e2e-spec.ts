@@ -53,7 +53,9 @@ describe('the compose services as local processes', () => {
     if (!service?.build?.target) throw new Error(`service ${name} has no build target`);
     const [command = '', ...args] = stageCommand(dockerfile, service.build.target);
     expect(command).toBe('node');
-    const started = ServiceProcess.start(name, args[0] ?? '', environment(service));
+    const main = args.at(-1) ?? '';
+    const nodeFlags = args.slice(0, -1);
+    const started = ServiceProcess.start(name, main, environment(service), { nodeFlags });
     processes.push(started);
     return started;
   }

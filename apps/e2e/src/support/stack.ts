@@ -1,6 +1,6 @@
 import { Client } from '@imgcls/client';
 import { assertRedisUp, deleteKeysWithPrefix, TEST_REDIS_URL, testPrefix } from '@imgcls/testing';
-import { API_MAIN, ServiceProcess, WORKER_MAIN } from '@imgcls/testing';
+import { API_MAIN, API_NODE_FLAGS, ServiceProcess, WORKER_MAIN } from '@imgcls/testing';
 
 export interface StackOptions {
   /** Model manifest name; the test model unless a suite needs a real one. */
@@ -50,7 +50,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     await worker.waitFor(/"msg":"worker ready"/);
     return worker;
   };
-  const api = ServiceProcess.start('api', API_MAIN, env);
+  const api = ServiceProcess.start('api', API_MAIN, env, { nodeFlags: API_NODE_FLAGS });
   try {
     await Promise.all(Array.from({ length: options.workers ?? 1 }, startWorker));
     const [, url = ''] = await api.waitFor(/"url":"(http:\/\/[^"]+)","msg":"api listening"/);
