@@ -57,7 +57,7 @@ function singleRequestOverhead(results: BenchResults, stack: ServerRun): Check {
   const id = '(c) photos c=1 p50 ≤ model batch-1 latency + 8 ms';
   const cell = findCell(stack, 'photos', 1);
   const threads = stack.layout?.intraOpThreads ?? 1; // the worker's default: one per session
-  const model = modelLatencyMs(results, threads);
+  const model = cell === undefined ? undefined : modelLatencyMs(results, cell, threads);
   if (cell === undefined || model === undefined) {
     return skip(id, `no photos c=1 cell or no 1-process ${threads}-thread batch-1 ceiling`);
   }
@@ -71,25 +71,21 @@ function singleRequestOverhead(results: BenchResults, stack: ServerRun): Check {
 }
 
 /**
- * The model's batch-1 latency on `threads` threads: the lowest this run measured, at the start
- * (one process) or in a re-measurement before a group when the best layout runs batch 1 on
- * that many threads. As with the ceiling, other load only ever slows a measurement down.
+ * The model's batch-1 latency on `threads` threads in the same minute as `cell`: the run time of
+ * the best layout re-measured right before its group, when that layout runs batch 1 on that
+ * many threads; otherwise one process at the start.
  */
 function modelLatencyMs(
   results: BenchResults,
+  cell: CellResult,
   threads: number,
 ): { ms: number; seen: string } | undefined {
-  const start = batchOneLatencyMs(results.ceiling, threads)?.runP50Ms;
   const { best } = results.ceiling;
-  const probes =
-    best.batch === 1 && best.threads === threads
-      ? [...results.stacks, baselineRun(results)]
-          .flatMap((run) => run?.cells ?? [])
-          .flatMap((c) => (c.ceilingNowRunP50Ms === undefined ? [] : [c.ceilingNowRunP50Ms]))
-      : [];
-  const lowest = Math.min(start ?? Infinity, ...probes);
-  if (!Number.isFinite(lowest)) return undefined;
-  return { ms: lowest, seen: lowest === start ? 'at the start' : 'before a group' };
+  if (cell.ceilingNowRunP50Ms !== undefined && best.batch === 1 && best.threads === threads) {
+    return { ms: cell.ceilingNowRunP50Ms, seen: 'right before this group' };
+  }
+  const start = batchOneLatencyMs(results.ceiling, threads)?.runP50Ms;
+  return start === undefined ? undefined : { ms: start, seen: 'at the start' };
 }
 
 function bigImagesVsCeiling(results: BenchResults, stack: ServerRun): Check {
@@ -100,22 +96,21 @@ function bigImagesVsCeiling(results: BenchResults, stack: ServerRun): Check {
 }
 
 /**
- * A cell's throughput against the highest ceiling this run saw: the start's best layout, or
- * any re-measurement of it before a group. Other people's load only ever lowers a ceiling
- * measurement, so the highest is the fairest estimate of what the machine can do, and the
- * strictest test of the stack.
+ * A cell's throughput against the ceiling measured in the same minute: the best layout
+ * re-measured right before the cell's group (other people's load moves both alike), or the
+ * start's ceiling where there was no re-measurement.
  */
 function shareOfCeiling(id: string, cell: CellResult, results: BenchResults, share: number): Check {
   const start = results.ceiling.best.imgPerS;
-  const probes = [...results.stacks, baselineRun(results)]
-    .flatMap((run) => run?.cells ?? [])
-    .flatMap((c) => (c.ceilingNowImgPerS === undefined ? [] : [c.ceilingNowImgPerS]));
-  const ceiling = Math.max(start, ...probes);
-  const seen = ceiling === start ? 'at the start' : `before a group; ${f(start)} at the start`;
+  const ceiling = cell.ceilingNowImgPerS ?? start;
+  const seen =
+    cell.ceilingNowImgPerS === undefined
+      ? 'at the start'
+      : `right before this group; ${f(start)} at the start`;
   return {
     id,
     pass: cell.imgPerS >= share * ceiling,
-    detail: `${f(cell.imgPerS)} img/s = ${pct(cell.imgPerS / ceiling)} of ${f(ceiling)} (the highest ceiling measured: ${seen})`,
+    detail: `${f(cell.imgPerS)} img/s = ${pct(cell.imgPerS / ceiling)} of ${f(ceiling)} (the ceiling measured ${seen})`,
   };
 }
 
