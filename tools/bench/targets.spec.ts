@@ -90,10 +90,18 @@ describe('target (c) adds its 8 ms to', () => {
     expect(check?.detail).toBe('42.0 ms vs 33.0 ms (1 thr, at the start) + 8 ms; overhead 9.0 ms');
   });
 
-  it('the batch-1 run time re-measured right before the cell', () => {
-    const fastStart = results({ imgPerS: 58, runP50Ms: 33 }, 33, { imgPerS: 50, runP50Ms: 36 }, 43);
-    const check = target(fastStart, '(c)');
+  it('the batch-1 run time re-measured right before the cell, when the best layout is one process', () => {
+    const run = results({ imgPerS: 58, runP50Ms: 33 }, 33, { imgPerS: 50, runP50Ms: 36 }, 43);
+    run.ceiling.best = { ...run.ceiling.best, processes: 1 };
+    const check = target(run, '(c)');
     expect(check?.pass).toBe(true); // 42 ≤ 36 + 8, though 42 > 33 + 8
     expect(check?.detail).toContain('vs 36.0 ms (1 thr, right before this group)');
+  });
+
+  it('the start’s one-process latency when the best layout runs two processes at once', () => {
+    const run = results({ imgPerS: 58, runP50Ms: 33 }, 33, { imgPerS: 50, runP50Ms: 37 }, 43);
+    const check = target(run, '(c)');
+    expect(check?.pass).toBe(false); // 42 > 33 + 8: two processes' run time is not one's latency
+    expect(check?.detail).toContain('vs 33.0 ms (1 thr, at the start)');
   });
 });

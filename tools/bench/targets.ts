@@ -71,9 +71,10 @@ function singleRequestOverhead(results: BenchResults, stack: ServerRun): Check {
 }
 
 /**
- * The model's batch-1 latency on `threads` threads in the same minute as `cell`: the run time of
- * the best layout re-measured right before its group, when that layout runs batch 1 on that
- * many threads; otherwise one process at the start.
+ * The model's batch-1 latency, one process on `threads` threads, in the same minute as `cell`:
+ * the run time of the best layout re-measured right before its group when that layout is
+ * exactly this one; otherwise the start's. (With two processes running at once, each run is
+ * slower than one process alone, so that layout's run time is not this latency.)
  */
 function modelLatencyMs(
   results: BenchResults,
@@ -81,7 +82,8 @@ function modelLatencyMs(
   threads: number,
 ): { ms: number; seen: string } | undefined {
   const { best } = results.ceiling;
-  if (cell.ceilingNowRunP50Ms !== undefined && best.batch === 1 && best.threads === threads) {
+  const sameLayout = best.processes === 1 && best.batch === 1 && best.threads === threads;
+  if (cell.ceilingNowRunP50Ms !== undefined && sameLayout) {
     return { ms: cell.ceilingNowRunP50Ms, seen: 'right before this group' };
   }
   const start = batchOneLatencyMs(results.ceiling, threads)?.runP50Ms;
