@@ -1,7 +1,13 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import sharp from 'sharp';
-import { checkImageSize, describeRefusedFormat, readImageSize, sniffFormat } from './index';
+import {
+  checkImageHeader,
+  checkImageSize,
+  describeRefusedFormat,
+  readImageSize,
+  sniffFormat,
+} from './index';
 
 const photo = path.resolve(__dirname, '../../../../shared/images/n01440764_tench.JPEG');
 const limits = { maxPixels: 40_000_000, maxSidePx: 10_000, maxAspectRatio: 20 };
@@ -150,5 +156,31 @@ describe('checkImageSize', () => {
     const error = checkImageSize({ width, height }, limits);
     expect(error?.code).toBe(code);
     expect(error?.message).toBe(message);
+  });
+});
+
+describe('checkImageHeader', () => {
+  it('gives the format and size of an accepted image', async () => {
+    const bytes = await blank(321, 123).png().toBuffer();
+    expect(checkImageHeader(bytes, limits)).toEqual({ format: 'png', width: 321, height: 123 });
+  });
+
+  it('names a refused format, or says the bytes are no image', () => {
+    const svg = Buffer.from('<svg xmlns="http://www.w3.org/2000/svg" width="4" height="4"/>');
+    expect(() => checkImageHeader(svg, limits)).toThrow(
+      'the image is SVG; accepted formats are JPEG, PNG, WebP, GIF and BMP',
+    );
+    expect(() => checkImageHeader(Buffer.from('hello'), limits)).toThrow(
+      'the bytes are not a recognised image; accepted formats are JPEG, PNG, WebP, GIF and BMP',
+    );
+  });
+
+  it('refuses a header cut short, and a size over the limits', async () => {
+    const jpeg = await blank(10, 10).jpeg().toBuffer();
+    expect(() => checkImageHeader(jpeg.subarray(0, 20), limits)).toThrow(
+      'the JPEG header is incomplete or malformed',
+    );
+    const wide = await blank(4000, 100).png().toBuffer();
+    expect(() => checkImageHeader(wide, limits)).toThrow('aspect ratio 40:1');
   });
 });

@@ -1,13 +1,6 @@
 import sharp from 'sharp';
 import { ServiceError } from '@imgcls/contracts';
-import {
-  checkImageSize,
-  describeRefusedFormat,
-  readImageSize,
-  sniffFormat,
-  type ImageFormat,
-  type ImageSize,
-} from '@imgcls/image-probe';
+import { checkImageHeader } from '@imgcls/image-probe';
 import { decodeBmp } from './bmp-decode';
 import type { RgbImage } from './pil-resample';
 
@@ -22,7 +15,13 @@ export async function decodeRgb(
   maxInputPixels: number,
   shrinkTo?: number,
 ): Promise<RgbImage> {
-  const { format, width, height } = checkHeader(bytes, maxInputPixels);
+  // The api checked sides and aspect ratio too; here only the decoder's own pixel budget, with
+  // the same parser and rules (microseconds, where asking libvips costs a trip to its threads).
+  const { format, width, height } = checkImageHeader(bytes, {
+    maxPixels: maxInputPixels,
+    maxSidePx: Infinity,
+    maxAspectRatio: Infinity,
+  });
   // sharp's bundled libvips has no BMP loader. BMP has no EXIF orientation, and PIL ignores
   // a V5 header's ICC profile as it ignores the others'.
   if (format === 'bmp') return decodeBmp(bytes, maxInputPixels);
@@ -80,39 +79,6 @@ const corrupt = (message: string) => (): never => {
 function jpegShrink(width: number, height: number, shrinkTo: number): number {
   const shortSide = Math.min(width, height);
   return [8, 4].find((k) => Math.floor(shortSide / k) >= 2 * shrinkTo) ?? 1;
-}
-
-/**
- * Refuses other formats and pixel bombs from the header alone, before any pixel is decoded,
- * with the same parser and rules as the api (so a job the api admitted passes here too).
- * It costs microseconds, where asking libvips for the header costs a trip to its thread pool.
- */
-function checkHeader(
-  bytes: Uint8Array,
-  maxInputPixels: number,
-): ImageSize & { format: ImageFormat } {
-  const format = sniffFormat(bytes);
-  if (format === undefined) {
-    const refused = describeRefusedFormat(bytes);
-    throw new ServiceError(
-      'UNSUPPORTED_FORMAT',
-      refused === undefined
-        ? 'the bytes are not a JPEG, PNG, WebP, GIF or BMP image'
-        : `the image is ${refused}; accepted formats are JPEG, PNG, WebP, GIF and BMP`,
-    );
-  }
-  const size = readImageSize(bytes, format);
-  if (size === undefined) {
-    throw new ServiceError('INVALID_IMAGE', 'the image header is corrupt or truncated');
-  }
-  // The api checks sides and aspect ratio too; here only the decoder's own pixel budget.
-  const refusal = checkImageSize(size, {
-    maxPixels: maxInputPixels,
-    maxSidePx: Infinity,
-    maxAspectRatio: Infinity,
-  });
-  if (refusal) throw refusal;
-  return { format, ...size };
 }
 
 /**

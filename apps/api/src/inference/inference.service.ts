@@ -1,19 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { ServiceError, type ClassifyResponse, type JobAccepted } from '@imgcls/contracts';
-import {
-  checkImageSize,
-  describeRefusedFormat,
-  FORMAT_NAMES,
-  readImageSize,
-  sniffFormat,
-  type ImageLimits,
-} from '@imgcls/image-probe';
+import { checkImageHeader, type ImageLimits } from '@imgcls/image-probe';
 import { randomUUID } from 'node:crypto';
 import { API_CONFIG, type ApiConfig } from '../config';
 import { jobAccepted, jobStatus } from '../jobs/job-state';
 import { ClassifyQueue } from '../queue/classify-queue';
 
-const ALLOWED = Object.values(FORMAT_NAMES).join(', ');
 const MAX_TOP_K = 20;
 
 export interface ClassifyOptions {
@@ -89,20 +81,6 @@ export class InferenceService {
   /** Junk never reaches a worker: the format and the declared size are checked here. */
   private checkImage(image: Buffer): void {
     if (image.length === 0) throw new ServiceError('INVALID_REQUEST', 'the upload is empty');
-    const format = sniffFormat(image);
-    if (format === undefined) {
-      const refused = describeRefusedFormat(image);
-      const what = refused ? `the upload is ${refused}` : 'the upload is not a recognised image';
-      throw new ServiceError('UNSUPPORTED_FORMAT', `${what}; allowed formats are ${ALLOWED}`);
-    }
-    const size = readImageSize(image, format);
-    if (size === undefined) {
-      throw new ServiceError(
-        'INVALID_IMAGE',
-        `the ${FORMAT_NAMES[format]} header is incomplete or malformed`,
-      );
-    }
-    const refusal = checkImageSize(size, this.limits);
-    if (refusal) throw refusal;
+    checkImageHeader(image, this.limits);
   }
 }
