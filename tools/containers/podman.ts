@@ -38,14 +38,18 @@ export async function compose(
   return stdout;
 }
 
+/** The Dockerfile's default base (a test stand-in here): runs a throwaway container. */
+const PROBE_IMAGE = 'docker.io/library/node:20-bookworm-slim';
+
 /** One clear line when podman is missing or cannot start a container here. */
 export async function assertPodmanRuns(): Promise<string> {
   try {
+    await podman(['run', '--rm', '--network', 'none', PROBE_IMAGE, 'node', '-e', '0'], 60_000);
     return await podman(['version', '--format', '{{.Client.Version}}'], 30_000);
   } catch (error) {
-    const reason = error instanceof Error ? error.message.split('\n')[0] : String(error);
+    const reason = error instanceof Error ? error.message.trim().split('\n').pop() : String(error);
     throw new Error(
-      `podman cannot run here (${reason}); run \`npm run containers:engine\` as root first`,
+      `podman cannot run a container here (${reason}); run \`npm run containers:engine\` as root first`,
     );
   }
 }
