@@ -48,6 +48,9 @@ install_packages() {
   command -v podman-compose >/dev/null || missing+=(podman-compose)
   command -v runc >/dev/null || missing+=(runc)
   command -v debootstrap >/dev/null || missing+=(debootstrap)
+  # netavark with aardvark-dns resolves service names on a compose network; podman does not
+  # pull them in, and its CNI fallback has no name resolution without another plugin.
+  dpkg -s netavark aardvark-dns >/dev/null 2>&1 || missing+=(netavark aardvark-dns)
   [ ${#missing[@]} -eq 0 ] && return
   log "installing ${missing[*]}"
   apt-get update -qq
@@ -59,7 +62,7 @@ install_packages() {
 configure_engine() {
   local conf=/etc/containers/containers.conf
   if cmp -s "$HERE/containers.conf" "$conf"; then return; fi
-  if [ -e "$conf" ]; then
+  if [ -e "$conf" ] && ! grep -q 'Written by tools/containers/engine.sh' "$conf"; then
     cp "$conf" "$conf.before-imgcls"
     log "kept the previous $conf as $conf.before-imgcls"
   fi
