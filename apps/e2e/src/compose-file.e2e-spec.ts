@@ -46,13 +46,25 @@ describe('docker-compose.yml', () => {
         expect.stringMatching(/^\d+[mg]$/),
       ]);
     }
-    expect(compose.services['worker']?.deploy?.replicas).toBe(2);
+    expect(interpolate(String(compose.services['worker']?.deploy?.replicas), {})).toBe('2');
+  });
+
+  it('reads the same under Docker Compose v2 and podman-compose 1.0.3', () => {
+    const text = JSON.stringify(raw); // values only, not comments
+    // podman-compose passes `${VAR:-}` through as literal text, and consumes a list-form
+    // healthcheck in place, so a second replica fails.
+    expect(text.match(/\$\{\w+:?-\}/g) ?? []).toEqual([]);
+    for (const [name, service] of Object.entries(compose.services)) {
+      expect([name, typeof service.healthcheck?.test]).toEqual([name, 'string']);
+    }
   });
 
   it('keeps Redis private and persistent, and publishes the api on the host loopback by default', () => {
     const redis = compose.services['redis'];
     expect(redis?.ports).toBeUndefined();
-    expect(redis?.command).toEqual(expect.arrayContaining(['--appendonly', 'yes']));
+    expect(redis?.command?.join(' ')).toMatch(
+      /--appendonly yes --appendfsync everysec .*--maxmemory 384mb --maxmemory-policy noeviction/,
+    );
     const [port] = compose.services['api']?.ports ?? [];
     expect(port?.target).toBe(5000);
     expect(interpolate(port?.host_ip ?? '', {})).toBe('127.0.0.1');

@@ -88,9 +88,9 @@ describe('the compose services as local processes', () => {
       worker: new URL(metricsUrl).port,
     };
     for (const name of ['api', 'worker']) {
-      const [, command = '', ...args] = compose.services[name]?.healthcheck?.test ?? [];
-      const script = args.map((arg) => arg.replace(/127\.0\.0\.1:\d+/, `127.0.0.1:${ports[name]}`));
-      await expect(promisify(execFile)(command, script)).resolves.toBeDefined();
+      const test = compose.services[name]?.healthcheck?.test ?? '';
+      const script = test.replace(/127\.0\.0\.1:\d+/, `127.0.0.1:${ports[name]}`);
+      await expect(promisify(execFile)('sh', ['-c', script])).resolves.toBeDefined();
     }
   });
 });

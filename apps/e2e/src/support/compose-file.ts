@@ -8,9 +8,10 @@ export interface ComposeService {
   command?: string[];
   environment?: Record<string, string | number>;
   ports?: { target: number; published: string; host_ip?: string }[];
-  healthcheck?: { test: string[] };
+  /** CMD-SHELL string form: the one podman-compose 1.0.3 and Docker Compose both read. */
+  healthcheck?: { test: string };
   restart?: string;
-  deploy?: { replicas?: number; resources?: { limits?: { memory?: string } } };
+  deploy?: { replicas?: number | string; resources?: { limits?: { memory?: string } } };
 }
 
 export interface ComposeFile {
