@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { gifWithFrame, jpegWithData, progressiveJpegBomb, samplePhotos } from '@imgcls/testing';
 import sharp from 'sharp';
-import { checkImageHeader, MAX_JPEG_SCANS } from './index';
+import { checkImageHeader, MAX_JPEG_SCAN_PIXELS, MAX_JPEG_SCANS } from './index';
 
 const limits = { maxPixels: 40_000_000, maxSidePx: 10_000, maxAspectRatio: 20 };
 const refusal = (bytes: Uint8Array): { code: string; message: string } | undefined => {
@@ -28,14 +28,24 @@ describe('JPEG structure', () => {
 
   it(`accepts ${MAX_JPEG_SCANS} scans and refuses one more, whatever the file's size`, async () => {
     expect(refusal(await progressiveJpegBomb(64, MAX_JPEG_SCANS))).toBeUndefined();
+    expect(refusal(await progressiveJpegBomb(6000, 10))).toBeUndefined(); // flat: runs of 0x00
     const bomb = refusal(await progressiveJpegBomb(64, MAX_JPEG_SCANS + 1));
     expect(bomb?.code).toBe('IMAGE_TOO_COMPLEX');
-    expect(bomb?.message).toContain(`more than ${MAX_JPEG_SCANS} progressive scans`);
+    expect(bomb?.message).toContain(`more progressive scans than the ${MAX_JPEG_SCANS} allowed`);
+  });
+
+  it('allows fewer scans of a larger image: scans × pixels stay under the budget', async () => {
+    const allowed = Math.floor(MAX_JPEG_SCAN_PIXELS / (6000 * 6000));
+    expect(refusal(await progressiveJpegBomb(6000, allowed))).toBeUndefined();
+    expect(refusal(await progressiveJpegBomb(6000, allowed + 1))?.message).toBe(
+      `the JPEG has more progressive scans than the ${allowed} allowed at 6000×6000, which costs ` +
+        'seconds of CPU to decode; re-save it as a baseline JPEG or with the default settings',
+    );
   });
 
   it.each([
-    ['2 MiB of zeros, no end marker', 'zeros', 2 << 20, false, 'of the byte 0x00 repeated'],
-    ['2 MiB of zeros and an end marker', 'zeros', 2 << 20, true, 'of the byte 0x00 repeated'],
+    ['2 MiB of zeros, no end marker', 'zeros', 2 << 20, false, 'repeats the byte 0x00'],
+    ['2 MiB of zeros and an end marker', 'zeros', 2 << 20, true, 'repeats the byte 0x00'],
     ['1 MiB of noise', 'noise', 1 << 20, true, 'the JPEG '],
     ['a few bytes of zeros, no end marker', 'zeros', 100, false, 'the file is truncated'],
   ] as const)(
