@@ -40,8 +40,11 @@ describe('AdmissionService', () => {
 
   it('admits exactly MAX_QUEUE_DEPTH of six concurrent uploads, and again once one settles', async () => {
     const admission = await start({ MAX_QUEUE_DEPTH: '2' });
-    const { tickets, refusals } = await reserveAll(admission, Array(6).fill(1000));
-    expect([tickets.length, refusals]).toEqual([2, Array(4).fill('QUEUE_FULL')]);
+    const { tickets, refusals } = await reserveAll(
+      admission,
+      Array.from({ length: 6 }, () => 1000),
+    );
+    expect([tickets.length, refusals]).toEqual([2, Array.from({ length: 4 }, () => 'QUEUE_FULL')]);
     await tickets[0]?.settle();
     await tickets[0]?.settle(); // idempotent: gives back one place, not two
     expect((await reserveAll(admission, [1000, 1000])).tickets).toHaveLength(1);
@@ -52,7 +55,10 @@ describe('AdmissionService', () => {
       MAX_QUEUED_BYTES: String(100 * KiB),
       MAX_UPLOAD_BYTES: String(60 * KiB),
     });
-    const first = await reserveAll(admission, Array(6).fill(40 * KiB));
+    const first = await reserveAll(
+      admission,
+      Array.from({ length: 6 }, () => 40 * KiB),
+    );
     expect(first.tickets).toHaveLength(2);
     await Promise.all(first.tickets.map((t) => t.settle()));
     const chunked = await reserveAll(admission, [undefined, undefined]);
@@ -65,7 +71,10 @@ describe('AdmissionService', () => {
 
   it('bounds the uploads one process reads at once', async () => {
     const admission = await start({ MAX_INFLIGHT_UPLOADS: '3' });
-    const { tickets } = await reserveAll(admission, Array(3).fill(1));
+    const { tickets } = await reserveAll(
+      admission,
+      Array.from({ length: 3 }, () => 1),
+    );
     await expect(admission.reserve(1)).rejects.toThrow('3 uploads are already arriving');
     await tickets[0]?.handOver(1);
     await expect(admission.reserve(1)).resolves.toBeDefined();
