@@ -29,8 +29,9 @@ export async function decodeRgb(
   const shrink =
     shrinkTo === undefined || format !== 'jpeg' ? 1 : jpegShrink(width, height, shrinkTo);
   const decoder = sharp(bytes, {
-    // 'error' rejects truncated data, as PIL does by default, but accepts what libjpeg only
-    // warns about (stray bytes before a marker), as PIL does; sharp's default 'warning' doesn't.
+    // 'error' accepts what libjpeg only warns about (stray bytes before a marker), as PIL
+    // does; sharp's default 'warning' doesn't. libjpeg "decodes" a header followed by zeros
+    // without a word, so the probe above refuses truncated files and such data first.
     failOn: 'error',
     limitInputPixels: maxInputPixels,
     sequentialRead: true,
