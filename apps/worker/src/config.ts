@@ -47,7 +47,7 @@ const WORKER_ENV = {
   INFERENCE_THREADS: count({ default: availableParallelism() }),
   INTRA_OP_THREADS: positiveInt({ default: 1 }),
   WORKER_CONCURRENCY: positiveInt({ default: undefined }),
-  // The slowest legitimate job measured, a 40-MP progressive JPEG, takes ~1.5 s of CPU.
+  // A 40-MP progressive JPEG (a shared photo enlarged) decodes in ~0.5 s of CPU; see docs/benchmarks.md.
   JOB_PROCESSING_TIMEOUT_MS: positiveInt({ default: 10_000 }),
   LOCK_DURATION_MS: positiveInt({ default: 10_000 }),
   STALLED_INTERVAL_MS: positiveInt({ default: 5_000 }),
