@@ -42,6 +42,7 @@ export class HardenedExpressAdapter extends ExpressAdapter {
   }
 
   override initHttpServer(): void {
+    const refused = new WeakSet<Duplex>();
     const server = createServer(
       {
         maxHeaderSize: this.config.maxHeaderBytes,
@@ -55,7 +56,9 @@ export class HardenedExpressAdapter extends ExpressAdapter {
       this.getInstance<RequestListener>(),
     );
     server.on('clientError', (error: NodeJS.ErrnoException, socket: Duplex) => {
-      if (error.code === 'ECONNRESET') return void socket.destroy();
+      // Bytes still arriving on a refused connection raise more errors: one refusal each.
+      if (error.code === 'ECONNRESET' || refused.has(socket)) return void socket.destroy();
+      refused.add(socket);
       const [status, code, message] = refusalFor(error);
       const remoteAddress = (socket as Duplex & { remoteAddress?: string }).remoteAddress;
       const reason = error.code ?? 'unknown';
