@@ -2,7 +2,7 @@ import { chmod, copyFile, rename, rm } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { assetPath, checksumProblem, displayPath, type AssetFile } from '@imgcls/models';
-import { downloadFile } from './download';
+import { downloadFile, MAX_DOWNLOAD_BYTES } from './download';
 
 export interface FetchOptions {
   /**
@@ -11,6 +11,8 @@ export interface FetchOptions {
    */
   mirrorDir?: string;
   log: (line: string) => void;
+  /** Tests only: allow plain http:// to a server on loopback (see download.ts). */
+  allowLoopbackHttp?: boolean;
 }
 
 /**
@@ -64,7 +66,11 @@ async function obtain(asset: AssetFile, partial: string, options: FetchOptions):
         'set ASSET_MIRROR to a folder laid out like ../shared/assets (e.g. ASSET_MIRROR=../shared/assets)',
     );
   }
-  await downloadFile(asset.url, partial, options.log);
+  await downloadFile(asset.url, partial, {
+    log: options.log,
+    maxBytes: asset.bytes ?? MAX_DOWNLOAD_BYTES,
+    allowLoopbackHttp: options.allowLoopbackHttp,
+  });
   return asset.url;
 }
 

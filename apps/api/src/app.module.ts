@@ -6,6 +6,7 @@ import {
 } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import type { Logger } from 'pino';
+import { AdmissionService } from './admission/admission.service';
 import { API_CONFIG, type ApiConfig } from './config';
 import { HealthController } from './health/health.controller';
 import { HeaderLimitMiddleware } from './http/header-limit.middleware';
@@ -43,6 +44,7 @@ export class AppModule implements NestModule {
         ApiMetrics,
         { provide: APP_GUARD, useClass: ApiKeyGuard },
         ClassifyQueue,
+        AdmissionService,
         InferenceService,
         JobsService,
         ShutdownDrain,

@@ -29,8 +29,12 @@ export interface ApiConfig {
   readonly headersTimeoutMs: number;
   readonly maxHeaderBytes: number;
   readonly maxHeaderCount: number;
-  /** Jobs waiting beyond this many are refused with 503 QUEUE_FULL. */
+  /** Jobs waiting (and uploads arriving) beyond this many are refused with 503 QUEUE_FULL. */
   readonly maxQueueDepth: number;
+  /** Bytes of queued and arriving uploads in Redis beyond which requests get QUEUE_FULL. */
+  readonly maxQueuedBytes: number;
+  /** Uploads this process reads at once (their bodies are in memory); more get QUEUE_FULL. */
+  readonly maxInflightUploads: number;
   /** A job not started this long after submission is dropped unprocessed (504 to a waiter). */
   readonly jobDeadlineMs: number;
   /** Accepted API keys; empty means no key is needed. */
@@ -60,6 +64,9 @@ const API_ENV = {
   MAX_HEADER_BYTES: positiveInt({ default: 16 * 1024 }),
   MAX_HEADER_COUNT: positiveInt({ default: 100 }),
   MAX_QUEUE_DEPTH: positiveInt({ default: 256 }),
+  // A quarter of the 512 MiB docker-compose gives Redis: results and BullMQ need the rest.
+  MAX_QUEUED_BYTES: positiveInt({ default: 128 * 1024 * 1024 }),
+  MAX_INFLIGHT_UPLOADS: positiveInt({ default: 64 }),
   JOB_DEADLINE_MS: positiveInt({ default: 20_000 }),
   API_KEYS: commaList({ default: [] }),
   CORS_ORIGINS: commaList({ default: [] }),
@@ -90,6 +97,8 @@ export function loadApiConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
     maxHeaderBytes: e.MAX_HEADER_BYTES,
     maxHeaderCount: e.MAX_HEADER_COUNT,
     maxQueueDepth: e.MAX_QUEUE_DEPTH,
+    maxQueuedBytes: e.MAX_QUEUED_BYTES,
+    maxInflightUploads: e.MAX_INFLIGHT_UPLOADS,
     jobDeadlineMs: e.JOB_DEADLINE_MS,
     apiKeys: e.API_KEYS,
     corsOrigins: e.CORS_ORIGINS,

@@ -7,6 +7,7 @@ import type { ApiConfig } from './config';
 import { setupDocs } from './docs/setup-docs';
 import { ErrorFilter } from './errors/error.filter';
 import { HardenedExpressAdapter } from './http/hardened-express-adapter';
+import { ApiMetrics } from './observability/api-metrics';
 import { NestPinoLogger } from './observability/logger';
 import { ClassifyQueue } from './queue/classify-queue';
 
@@ -21,9 +22,10 @@ export async function createApp(
   config: ApiConfig,
   logger: Logger,
 ): Promise<NestExpressApplication> {
+  const adapter = new HardenedExpressAdapter(config);
   const app = await NestFactory.create<NestExpressApplication>(
     AppModule.forConfig(config, logger),
-    new HardenedExpressAdapter(config),
+    adapter,
     {
       // Uploads are read by UploadReader with their own limits; no global body parser.
       bodyParser: false,
@@ -32,6 +34,14 @@ export async function createApp(
   );
   configureApp(app, config);
   setupDocs(app);
+  const metrics = app.get(ApiMetrics);
+  adapter.onNodeRefusal(({ status, code, reason, remoteAddress }) => {
+    metrics.refused(code);
+    logger.warn(
+      { status, error_code: code, reason, remote_address: remoteAddress },
+      'request refused by Node',
+    );
+  });
   // With Redis away at boot the api still starts (and answers 503) rather than hang.
   await Promise.race([app.get(ClassifyQueue).ready(), delay(READY_WAIT_MS)]);
   return app;

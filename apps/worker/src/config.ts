@@ -18,6 +18,11 @@ export interface WorkerConfig {
   readonly intraOpThreads: number;
   /** Decoder limit; the api checks the header first, this guards the worker on its own. */
   readonly maxImagePixels: number;
+  /**
+   * A job still running this long after it started fails as IMAGE_TOO_COMPLEX (never retried)
+   * and frees its slot; the decoder is also told to stop at this many whole seconds.
+   */
+  readonly jobProcessingTimeoutMs: number;
   /** A job whose lock is not renewed for this long is handed to another worker. */
   readonly lockDurationMs: number;
   /** How often workers look for such stalled jobs. */
@@ -42,6 +47,8 @@ const WORKER_ENV = {
   INFERENCE_THREADS: count({ default: availableParallelism() }),
   INTRA_OP_THREADS: positiveInt({ default: 1 }),
   WORKER_CONCURRENCY: positiveInt({ default: undefined }),
+  // A 40-MP progressive JPEG (a shared photo enlarged) decodes in ~0.5 s of CPU; see docs/benchmarks.md.
+  JOB_PROCESSING_TIMEOUT_MS: positiveInt({ default: 10_000 }),
   LOCK_DURATION_MS: positiveInt({ default: 10_000 }),
   STALLED_INTERVAL_MS: positiveInt({ default: 5_000 }),
   METRICS_HOST: host({ default: '127.0.0.1' }),
@@ -64,6 +71,7 @@ export function loadWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerCo
     intraOpThreads: e.INTRA_OP_THREADS,
     inferenceThreads: e.INFERENCE_THREADS,
     maxImagePixels: e.MAX_IMAGE_PIXELS,
+    jobProcessingTimeoutMs: e.JOB_PROCESSING_TIMEOUT_MS,
     lockDurationMs: e.LOCK_DURATION_MS,
     stalledIntervalMs: e.STALLED_INTERVAL_MS,
     logLevel: e.LOG_LEVEL,

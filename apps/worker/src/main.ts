@@ -37,6 +37,7 @@ async function main(): Promise<void> {
     logger,
     metrics,
     maxImagePixels: config.maxImagePixels,
+    processingTimeoutMs: config.jobProcessingTimeoutMs,
   });
   const worker = createClassifyWorker(processor, config, logger);
   await worker.waitUntilReady();

@@ -21,6 +21,8 @@ export const ERROR_CODES = [
   'PAYLOAD_TOO_LARGE',
   /** The decoded image would exceed the pixel, side or aspect-ratio limits. */
   'IMAGE_TOO_LARGE',
+  /** The image would cost more CPU to decode than a job may spend (JPEG scans, decode time). */
+  'IMAGE_TOO_COMPLEX',
   /** No such route, or no such job (unknown or expired id). */
   'NOT_FOUND',
   /** The job passed its deadline before a worker could start it, or its upload expired. */

@@ -1,4 +1,5 @@
 import { bmpSize } from './bmp';
+import { u16be, u16le, u24le, u32be } from './bytes';
 import type { ImageFormat } from './formats';
 
 /** Width and height as the file's header declares them, before any decoding. */
@@ -7,12 +8,11 @@ export interface ImageSize {
   height: number;
 }
 
-const u16be = (b: Uint8Array, at: number): number => ((b[at] ?? 0) << 8) | (b[at + 1] ?? 0);
-const u16le = (b: Uint8Array, at: number): number => (b[at] ?? 0) | ((b[at + 1] ?? 0) << 8);
-const u24le = (b: Uint8Array, at: number): number => u16le(b, at) | ((b[at + 2] ?? 0) << 16);
-const u32be = (b: Uint8Array, at: number): number => u16be(b, at) * 0x10000 + u16be(b, at + 2);
-
-/** Reads the declared size from the header; undefined when the header is cut short or malformed. */
+/**
+ * Reads the declared size from the first bytes; undefined when the header is cut short or
+ * malformed. What a decoder really allocates can be larger (a GIF frame past its screen):
+ * {@link decodedImageSize} walks the whole file for that.
+ */
 export function readImageSize(bytes: Uint8Array, format: ImageFormat): ImageSize | undefined {
   const size = readSize(bytes, format);
   return size && size.width >= 0 && size.height >= 0 ? size : undefined;

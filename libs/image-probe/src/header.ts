@@ -1,4 +1,5 @@
 import { ServiceError } from '@imgcls/contracts';
+import { decodedImageSize } from './decoded-size';
 import { readImageSize, type ImageSize } from './dimensions';
 import { describeRefusedFormat, FORMAT_NAMES, sniffFormat, type ImageFormat } from './formats';
 import { checkImageSize, type ImageLimits } from './limits';
@@ -12,9 +13,11 @@ const NAMES = Object.values(FORMAT_NAMES);
 const ACCEPTED = `accepted formats are ${NAMES.slice(0, -1).join(', ')} and ${NAMES.at(-1)}`;
 
 /**
- * Reads the format and size from the header alone and refuses, as a ServiceError, bytes in a
- * format not accepted, a header too broken to give a size, and a size over `limits`, before any
- * pixel is decoded. The api checks every upload with it, and the worker again before decoding.
+ * Reads the format and size without decoding a pixel and refuses, as a ServiceError, bytes in
+ * a format not accepted, a header too broken to give a size, a declared size over `limits`
+ * (from the first bytes, so a bomb is refused unopened), then a file whose structure is
+ * malformed, costly (JPEG scans) or hides a larger decoded size (GIF frames, WebP frames) than
+ * its header declares. The api checks every upload with it, and the worker again before decoding.
  */
 export function checkImageHeader(bytes: Uint8Array, limits: ImageLimits): ImageHeader {
   const format = sniffFormat(bytes);
@@ -32,5 +35,8 @@ export function checkImageHeader(bytes: Uint8Array, limits: ImageLimits): ImageH
   }
   const refusal = checkImageSize(size, limits);
   if (refusal) throw refusal;
-  return { format, ...size };
+  const decoded = decodedImageSize(bytes, format, size);
+  const decodedRefusal = checkImageSize(decoded, limits);
+  if (decodedRefusal) throw decodedRefusal;
+  return { format, ...decoded };
 }

@@ -14,6 +14,7 @@ export async function decodeRgb(
   bytes: Uint8Array,
   maxInputPixels: number,
   shrinkTo?: number,
+  timeoutS = 0,
 ): Promise<RgbImage> {
   // The api checked sides and aspect ratio too; here only the decoder's own pixel budget, with
   // the same parser and rules (microseconds, where asking libvips costs a trip to its threads).
@@ -28,13 +29,16 @@ export async function decodeRgb(
   const shrink =
     shrinkTo === undefined || format !== 'jpeg' ? 1 : jpegShrink(width, height, shrinkTo);
   const decoder = sharp(bytes, {
-    // 'error' rejects truncated data, as PIL does by default, but accepts what libjpeg only
-    // warns about (stray bytes before a marker), as PIL does; sharp's default 'warning' doesn't.
+    // 'error' accepts what libjpeg only warns about (stray bytes before a marker), as PIL
+    // does; sharp's default 'warning' doesn't. libjpeg "decodes" a header followed by zeros
+    // without a word, so the probe above refuses truncated files and such data first.
     failOn: 'error',
     limitInputPixels: maxInputPixels,
     sequentialRead: true,
     ignoreIcc: true,
-  }).rotate();
+  })
+    .timeout({ seconds: timeoutS })
+    .rotate();
   if (shrink > 1) {
     // Exactly 1/shrink of each (oriented) side: libjpeg scales in the DCT and nothing is
     // resampled after it, so the exact PIL resize still does all the filtering. Only large
@@ -54,7 +58,11 @@ export async function decodeRgb(
     .toColourspace('srgb')
     .raw({ depth: 'uchar' })
     .toBuffer({ resolveWithObject: true })
-    .catch(corrupt('the image data is corrupt or truncated'));
+    .catch((error: unknown) => {
+      // sharp's documented way to tell its timeout from a decoding error.
+      if (error instanceof Error && error.message.includes('timeout')) throw tooSlow(timeoutS);
+      return corrupt('the image data is corrupt or truncated')();
+    });
   if (info.channels !== 3 || data.length !== info.width * info.height * 3) {
     throw new ServiceError(
       'INVALID_IMAGE',
@@ -63,6 +71,12 @@ export async function decodeRgb(
   }
   return { width: info.width, height: info.height, data };
 }
+
+const tooSlow = (timeoutS: number) =>
+  new ServiceError(
+    'IMAGE_TOO_COMPLEX',
+    `the image took over ${timeoutS} s to decode; send a smaller or simpler image`,
+  );
 
 const corrupt = (message: string) => (): never => {
   throw new ServiceError('INVALID_IMAGE', message);

@@ -15,6 +15,13 @@ export interface PreprocessOptions {
    * least twice the pixels per side that the resize keeps. Default on; see decode.ts.
    */
   shrinkOnLoad?: boolean;
+  /**
+   * libvips stops a decode that runs longer than this many whole seconds (sharp's `timeout`,
+   * checked as the pipeline runs) and the image is refused as IMAGE_TOO_COMPLEX. 0 or absent:
+   * no limit. libjpeg's reading of a progressive file's scans happens before the pipeline and
+   * is bounded by the scan count (@imgcls/image-probe) instead.
+   */
+  decodeTimeoutS?: number;
 }
 
 /**

@@ -44,7 +44,7 @@ export async function preprocessInto(
     );
   }
   const shrinkTo = options.shrinkOnLoad === false ? undefined : spec.resizeShorterTo;
-  const image = await decodeRgb(bytes, options.maxInputPixels, shrinkTo);
+  const image = await decodeRgb(bytes, options.maxInputPixels, shrinkTo, options.decodeTimeoutS);
   const resized = resizedSize(image, spec.resizeShorterTo);
   const window = centerCrop(resized, spec.cropSize);
   resizeCropToChw(image, resized, window, normalizationTable(spec), out, offset);

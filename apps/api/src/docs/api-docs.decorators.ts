@@ -11,7 +11,7 @@ const ERROR_MEANINGS: Readonly<Record<number, string>> = {
   408: 'REQUEST_TIMEOUT: the request was not received in time',
   413: 'PAYLOAD_TOO_LARGE',
   415: 'UNSUPPORTED_MEDIA_TYPE or UNSUPPORTED_FORMAT',
-  422: 'IMAGE_TOO_LARGE: pixels, side or aspect ratio over the limits',
+  422: 'IMAGE_TOO_LARGE: pixels, side or aspect ratio over the limits; IMAGE_TOO_COMPLEX: too costly to decode',
   431: 'HEADERS_TOO_LARGE',
   503: 'QUEUE_FULL or UNAVAILABLE; see Retry-After',
   504: 'TIMEOUT: the job passed its deadline before a worker started it',

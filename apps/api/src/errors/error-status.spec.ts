@@ -15,6 +15,7 @@ describe('httpStatusFor', () => {
     ['UNSUPPORTED_FORMAT', 415],
     ['PAYLOAD_TOO_LARGE', 413],
     ['IMAGE_TOO_LARGE', 422],
+    ['IMAGE_TOO_COMPLEX', 422],
     ['UNAVAILABLE', 503],
     ['TIMEOUT', 504],
   ] as const)('maps %s to %i', (code, status) => {

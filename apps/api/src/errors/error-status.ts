@@ -18,6 +18,7 @@ export function httpStatusFor(code: ErrorCode): number {
     case 'UNSUPPORTED_FORMAT':
       return 415;
     case 'IMAGE_TOO_LARGE':
+    case 'IMAGE_TOO_COMPLEX':
       return 422;
     case 'HEADERS_TOO_LARGE':
       return 431;

@@ -2,6 +2,7 @@ import { Controller, Headers, HttpCode, Post, Query, Req, Res } from '@nestjs/co
 import { ServiceError, type ClassifyResponse, type JobAccepted } from '@imgcls/contracts';
 import type { Request, Response } from 'express';
 import type { RequestLocals } from '../observability/request-log.middleware';
+import { AdmissionService } from '../admission/admission.service';
 import { InferenceService } from './inference.service';
 import { UploadReader } from './upload-reader';
 import { ApiErrors, ApiKeyProtected } from '../docs/api-docs.decorators';
@@ -17,6 +18,7 @@ import {
 @Controller()
 export class InferenceController {
   constructor(
+    private readonly admission: AdmissionService,
     private readonly uploads: UploadReader,
     private readonly inference: InferenceService,
   ) {}
@@ -59,13 +61,18 @@ export class InferenceController {
     @Headers('prefer') prefer?: string,
   ): Promise<ClassifyResponse | JobAccepted> {
     const wantsAsync = prefersAsync(mode, prefer);
-    await this.inference.admit();
-    const image = await this.uploads.read(req, res);
-    const outcome = await this.inference.classify(image, {
-      topK,
-      requestId: (res.locals as RequestLocals).requestId,
-      wait: !wantsAsync,
-    });
+    const ticket = await this.admission.reserve(this.uploads.declaredBytes(req));
+    const outcome = await this.uploads
+      .read(req, res)
+      .then((image) =>
+        this.inference.classify(image, {
+          topK,
+          requestId: (res.locals as RequestLocals).requestId,
+          wait: !wantsAsync,
+          ticket,
+        }),
+      )
+      .finally(() => ticket.settle());
     (res.locals as RequestLocals).jobId =
       outcome.kind === 'done' ? outcome.response.job_id : outcome.accepted.job_id;
     if (outcome.kind === 'done') return outcome.response;

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { ServiceError, type ClassifyResponse, type JobAccepted } from '@imgcls/contracts';
 import { checkImageHeader, type ImageLimits } from '@imgcls/image-probe';
-import { randomUUID } from 'node:crypto';
+import type { AdmissionTicket } from '../admission/admission.service';
 import { API_CONFIG, type ApiConfig } from '../config';
 import { jobAccepted, jobStatus } from '../jobs/job-state';
 import { ClassifyQueue } from '../queue/classify-queue';
@@ -14,6 +14,8 @@ export interface ClassifyOptions {
   requestId: string;
   /** Wait for the result (synchronous) or answer as soon as the job is queued. */
   wait: boolean;
+  /** The upload's place in the queue; its id becomes the job's. */
+  ticket: AdmissionTicket;
 }
 
 /** Either the result, or a job still under way that the caller polls. */
@@ -36,21 +38,10 @@ export class InferenceService {
     };
   }
 
-  /** Refuses at once, before the upload is read, while the queue is full. */
-  async admit(): Promise<void> {
-    const depth = await this.queue.depth();
-    if (depth >= this.config.maxQueueDepth) {
-      throw new ServiceError(
-        'QUEUE_FULL',
-        `the queue is full (${depth} jobs waiting); retry shortly`,
-      );
-    }
-  }
-
   async classify(image: Buffer, options: ClassifyOptions): Promise<ClassifyOutcome> {
     const topK = this.parseTopK(options.topK);
     this.checkImage(image);
-    const jobId = randomUUID();
+    const jobId = options.ticket.id;
     const now = Date.now();
     const job = await this.queue.submit(jobId, image, {
       requestId: options.requestId,
@@ -58,6 +49,7 @@ export class InferenceService {
       submittedAtMs: now,
       deadlineAtMs: now + this.config.jobDeadlineMs,
     });
+    await options.ticket.handOver(image.length);
     if (!options.wait) return { kind: 'accepted', accepted: jobAccepted(jobId, 'queued') };
     const waited = await this.queue.result(job, this.config.syncTimeoutMs);
     if ('result' in waited) return { kind: 'done', response: { job_id: jobId, ...waited.result } };

@@ -47,6 +47,14 @@ export class UploadReader {
     );
   }
 
+  /** The body's Content-Length, or undefined when it is chunked (or the header is bogus). */
+  declaredBytes(req: Request): number | undefined {
+    const declared = Number(req.headers['content-length']);
+    return req.headers['content-length'] !== undefined && Number.isFinite(declared)
+      ? declared
+      : undefined;
+  }
+
   /** Refuses an oversized body from its Content-Length alone, before reading any of it. */
   private checkDeclaredLength(req: Request, limit: number): void {
     const declared = Number(req.headers['content-length']);

@@ -38,6 +38,11 @@ export class ApiMetrics {
     });
   }
 
+  /** A request refused before it reached a route (Node's own parser or timeouts). */
+  refused(code: string): void {
+    this.rejections.inc({ code });
+  }
+
   observe(
     route: string,
     method: string,

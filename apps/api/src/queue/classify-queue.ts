@@ -14,6 +14,7 @@ import {
 import { Job, Queue, QueueEvents } from 'bullmq';
 import IORedis from 'ioredis';
 import { API_CONFIG, type ApiConfig } from '../config';
+import { redisFailure } from './redis-failure';
 
 export type ClassifyJob = Job<ClassifyJobData, ClassifyResult>;
 
@@ -93,6 +94,13 @@ export class ClassifyQueue implements OnApplicationShutdown {
     }
   }
 
+  /** Calls `listener` with the id of each job that completes, fails or is removed. */
+  onJobEnded(listener: (jobId: string) => void): void {
+    for (const event of ['completed', 'failed', 'removed'] as const) {
+      this.events.on(event, ({ jobId }: { jobId: string }) => listener(jobId));
+    }
+  }
+
   /** Jobs not yet taken by a worker. */
   async depth(): Promise<number> {
     return this.call('queue depth', () =>
@@ -156,9 +164,8 @@ export class ClassifyQueue implements OnApplicationShutdown {
     try {
       return await Promise.race([operation(), deadline]);
     } catch (error) {
-      if (error instanceof ServiceError) throw error;
-      this.warn(what, error);
-      throw new ServiceError('UNAVAILABLE', 'the job queue is unreachable; retry shortly');
+      if (!(error instanceof ServiceError)) this.warn(what, error);
+      throw redisFailure(error);
     } finally {
       clearTimeout(timer);
     }

@@ -61,7 +61,7 @@ describe('ClassifyProcessor in a BullMQ worker', () => {
   });
 
   /** A worker whose processor reads uploads through `redis`. */
-  function startWorker(redis: IORedis): void {
+  function startWorker(redis: IORedis, processingTimeoutMs = 10_000): void {
     const logger = pino({ level: 'silent' });
     const processor = new ClassifyProcessor({
       ...model,
@@ -69,6 +69,7 @@ describe('ClassifyProcessor in a BullMQ worker', () => {
       logger,
       metrics: new WorkerMetrics(),
       maxImagePixels: 40_000_000,
+      processingTimeoutMs,
     });
     const worker = createClassifyWorker(
       processor,
@@ -138,5 +139,21 @@ describe('ClassifyProcessor in a BullMQ worker', () => {
     await new Promise((resolve) => setTimeout(resolve, 200)); // the delete follows the record
     expect(await reader.exists(imageKey(prefix, 'good'))).toBe(0);
     reader.disconnect();
+  });
+
+  it('fails a job over its processing budget as bad input, once, and goes on to the next', async () => {
+    await closeWorkers();
+    // 1 ms: no job can read its upload, decode it and run the model in that time.
+    startWorker(new IORedis(TEST_REDIS_URL, { maxRetriesPerRequest: null }), 1);
+    const jobs = [await enqueue('slow-1', 3), await enqueue('slow-2', 3)];
+    for (const job of jobs) {
+      await expect(job.waitUntilFinished(events, 20_000)).rejects.toThrow();
+      const failed = await queue.getJob(job.id ?? '');
+      expect(failed?.attemptsMade).toBe(1);
+      const error = decodeJobFailure(failed?.failedReason);
+      expect(error.code).toBe('IMAGE_TOO_COMPLEX');
+      expect(error.message).toContain('took over 1 ms, the limit per job');
+    }
+    await closeWorkers();
   });
 });

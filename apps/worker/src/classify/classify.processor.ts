@@ -13,6 +13,7 @@ import type IORedis from 'ioredis';
 import type { Logger } from 'pino';
 import type { WorkerMetrics } from '../metrics/worker-metrics';
 import type { Classifier } from '../model/classifier';
+import { withinBudget } from './job-budget';
 
 export type ClassifyJob = Job<ClassifyJobData, ClassifyResult>;
 
@@ -22,6 +23,8 @@ export interface ProcessorDeps {
   labels: LabelSet;
   manifest: ModelManifest;
   maxImagePixels: number;
+  /** The CPU budget of one job, as wall time from its start (see job-budget.ts). */
+  processingTimeoutMs: number;
   logger: Logger;
   metrics: WorkerMetrics;
 }
@@ -41,7 +44,9 @@ export class ClassifyProcessor {
   async process(job: ClassifyJob): Promise<ClassifyResult> {
     const startedAtMs = Date.now();
     try {
-      return await this.classify(job, startedAtMs);
+      return await withinBudget(this.deps.processingTimeoutMs, (signal) =>
+        this.classify(job, startedAtMs, signal),
+      );
     } catch (error) {
       const log = this.deps.logger.child({ job_id: job.id, request_id: job.data.requestId });
       if (error instanceof ServiceError) {
@@ -76,8 +81,12 @@ export class ClassifyProcessor {
     if ((await job.getState()) === 'failed') await this.deps.redis.del(job.data.imageKey);
   }
 
-  private async classify(job: ClassifyJob, startedAtMs: number): Promise<ClassifyResult> {
-    const { redis, classifier, labels, manifest, maxImagePixels } = this.deps;
+  private async classify(
+    job: ClassifyJob,
+    startedAtMs: number,
+    signal: AbortSignal,
+  ): Promise<ClassifyResult> {
+    const { redis, classifier, labels, manifest, maxImagePixels, processingTimeoutMs } = this.deps;
     // Under overload, computing an answer its caller stopped waiting for only makes it worse.
     if (startedAtMs > job.data.deadlineAtMs) {
       throw new ServiceError(
@@ -92,7 +101,9 @@ export class ClassifyProcessor {
     const decodeStartMs = performance.now();
     const input = await preprocessImage(image, manifest.preprocessing, {
       maxInputPixels: maxImagePixels,
+      decodeTimeoutS: Math.ceil(processingTimeoutMs / 1000),
     });
+    signal.throwIfAborted(); // over budget: its caller has its answer, the model is spared
     const inferStartMs = performance.now();
     const logits = await classifier.run(input, 1);
     const inferEndMs = performance.now();

@@ -1,0 +1,162 @@
+import {
+  Inject,
+  Injectable,
+  Logger,
+  type OnApplicationShutdown,
+  type OnModuleInit,
+} from '@nestjs/common';
+import { CLASSIFY_QUEUE, ServiceError } from '@imgcls/contracts';
+import IORedis from 'ioredis';
+import { randomUUID } from 'node:crypto';
+import { API_CONFIG, type ApiConfig } from '../config';
+import { ClassifyQueue } from '../queue/classify-queue';
+import { redisFailure } from '../queue/redis-failure';
+import { HAND_OVER_SCRIPT, RELEASE_SCRIPT, RESERVE_SCRIPT } from './admission-scripts';
+
+/** One upload's place in the queue, taken before its body is read. */
+export interface AdmissionTicket {
+  /** Also the job's id, so the place is given back when the job ends. */
+  readonly id: string;
+  /** The upload is a queued job now: its place is kept, with its real size, until it ends. */
+  handOver(bytes: number): Promise<void>;
+  /** Gives the place back unless it was handed over; call it on every path. */
+  settle(): Promise<void>;
+}
+
+type LedgerRedis = IORedis & {
+  admissionReserve(...args: (string | number)[]): Promise<[number, string?, number?, number?]>;
+  admissionHandOver(...args: (string | number)[]): Promise<number>;
+  admissionRelease(...args: (string | number)[]): Promise<number>;
+};
+
+/**
+ * Admission control: bounds uploads arriving at this process (MAX_INFLIGHT_UPLOADS, their
+ * bodies are in memory) and, across every api process, waiting jobs plus arriving uploads
+ * (MAX_QUEUE_DEPTH) and their bytes in Redis (MAX_QUEUED_BYTES). Places are reserved in one
+ * Redis script before a body is read, so concurrent requests cannot all take the last one.
+ */
+@Injectable()
+export class AdmissionService implements OnModuleInit, OnApplicationShutdown {
+  private readonly logger = new Logger(AdmissionService.name);
+  private readonly redis: LedgerRedis;
+  private readonly keys: string[];
+  private inflightUploads = 0;
+
+  constructor(
+    @Inject(API_CONFIG) private readonly config: ApiConfig,
+    queue: ClassifyQueue,
+  ) {
+    this.redis = new IORedis(config.redisUrl, {
+      enableOfflineQueue: false,
+      maxRetriesPerRequest: 1,
+    }) as LedgerRedis;
+    this.redis.on('error', (error: Error) => this.logger.warn(`redis: ${error.message}`));
+    this.redis.defineCommand('admissionReserve', { numberOfKeys: 7, lua: RESERVE_SCRIPT });
+    this.redis.defineCommand('admissionHandOver', { numberOfKeys: 4, lua: HAND_OVER_SCRIPT });
+    this.redis.defineCommand('admissionRelease', { numberOfKeys: 4, lua: RELEASE_SCRIPT });
+    const ledger = `${config.queuePrefix}:admission`;
+    const bull = `${config.queuePrefix}:${CLASSIFY_QUEUE}`;
+    this.keys = [`${ledger}:pending`, `${ledger}:queued`, `${ledger}:bytes`, `${ledger}:total`];
+    this.keys.push(`${bull}:wait`, `${bull}:prioritized`, `${bull}:delayed`);
+    queue.onJobEnded((jobId) => void this.release(jobId));
+  }
+
+  /**
+   * Takes a place for an upload of at most `declaredBytes` (its Content-Length; unknown for a
+   * chunked body, which reserves MAX_UPLOAD_BYTES), or refuses at once with QUEUE_FULL.
+   */
+  async reserve(declaredBytes: number | undefined): Promise<AdmissionTicket> {
+    if (this.inflightUploads >= this.config.maxInflightUploads) {
+      throw full(`${this.inflightUploads} uploads are already arriving at this server`);
+    }
+    const bytes = Math.min(declaredBytes ?? Infinity, this.config.maxUploadBytes);
+    const id = randomUUID();
+    const now = Date.now();
+    const expiresAtMs = now + this.config.requestTimeoutMs + this.config.syncTimeoutMs;
+    const [admitted, limit, depth, queued] = await this.ledger(() =>
+      this.redis.admissionReserve(...this.keys, id, bytes, expiresAtMs, now, ...this.limits()),
+    );
+    if (admitted !== 1) throw full(refusal(limit, depth, queued, this.config));
+    this.inflightUploads += 1;
+    return this.ticket(id);
+  }
+
+  /** Commands fail at once while Redis is away, so the first ones wait for the connection. */
+  async onModuleInit(): Promise<void> {
+    if (this.redis.status === 'ready') return;
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, CONNECT_WAIT_MS);
+      this.redis.once('ready', () => {
+        clearTimeout(timer);
+        resolve();
+      });
+    });
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.redis.quit().catch(() => undefined);
+  }
+
+  private limits(): number[] {
+    return [this.config.maxQueueDepth, this.config.maxQueuedBytes];
+  }
+
+  private ticket(id: string): AdmissionTicket {
+    let arriving = true;
+    const arrived = () => {
+      if (arriving) this.inflightUploads -= 1;
+      arriving = false;
+    };
+    let handedOver = false;
+    return {
+      id,
+      handOver: async (bytes) => {
+        handedOver = true;
+        arrived();
+        // Kept until the job ends, or its upload expires from Redis at the latest.
+        const expiresAtMs = Date.now() + this.config.imageTtlS * 1000;
+        // The job is queued whatever happens here; a place not handed over expires by itself.
+        await this.redis
+          .admissionHandOver(...this.keys.slice(0, 4), id, bytes, expiresAtMs)
+          .catch((error: Error) => this.logger.warn(`admission hand-over: ${error.message}`));
+      },
+      settle: async () => {
+        arrived();
+        if (!handedOver) await this.release(id);
+      },
+    };
+  }
+
+  private async release(id: string): Promise<void> {
+    // A place not given back (Redis away) expires by itself.
+    await this.redis.admissionRelease(...this.keys.slice(0, 4), id).catch((error: Error) => {
+      this.logger.warn(`admission release: ${error.message}`);
+    });
+  }
+
+  private async ledger<T>(call: () => Promise<T>): Promise<T> {
+    try {
+      return await call();
+    } catch (error) {
+      this.logger.warn(`admission: ${error instanceof Error ? error.message : String(error)}`);
+      throw redisFailure(error);
+    }
+  }
+}
+
+/** Past this, boot goes on: requests get UNAVAILABLE until Redis answers. */
+const CONNECT_WAIT_MS = 5_000;
+
+const full = (why: string) => new ServiceError('QUEUE_FULL', `${why}; retry shortly`);
+
+function refusal(
+  limit: string | undefined,
+  depth: number | undefined,
+  queued: number | undefined,
+  config: ApiConfig,
+): string {
+  if (limit === 'bytes') {
+    return `the queue holds ${queued} bytes of uploads; the limit is ${config.maxQueuedBytes}`;
+  }
+  return `the queue is full (${depth} jobs waiting or arriving; the limit is ${config.maxQueueDepth})`;
+}
