@@ -1,0 +1,66 @@
+import { CheckpointError } from './checkpoint-error';
+import { PickleReader, unpickleNext, type StorageRef } from './unpickle';
+
+/**
+ * The first pickle of every legacy file: protocol 2, LONG1 of torch.serialization's
+ * MAGIC_NUMBER 0x1950a86a20f9469cfc6c, STOP. Compared as bytes: it is wider than a double.
+ */
+export const LEGACY_MAGIC = Uint8Array.from([
+  0x80, 0x02, 0x8a, 0x0a, 0x6c, 0xfc, 0x9c, 0x46, 0xf9, 0x20, 0x6a, 0xa8, 0x50, 0x19, 0x2e,
+]);
+const LEGACY_PROTOCOL = 1001;
+
+/** The object pickle of a legacy checkpoint, and a way to fetch its storages' bytes after. */
+export interface LegacyCheckpoint {
+  root: unknown;
+  /** Reads the storages in the order the file lists them; `refs` gives each key's type. */
+  readStorages(refs: ReadonlyMap<string, StorageRef>): Map<string, Uint8Array>;
+}
+
+/**
+ * Reads torch's legacy (< 1.6) layout: pickles of the magic number, the protocol version and
+ * the writer's sys info, then the object, then the sorted storage keys; then, per key, an
+ * int64 element count and the storage's raw little-endian bytes.
+ */
+export function readLegacyCheckpoint(bytes: Uint8Array): LegacyCheckpoint {
+  const reader = new PickleReader(bytes);
+  reader.skip(LEGACY_MAGIC.length);
+  if (unpickleNext(reader) !== LEGACY_PROTOCOL) {
+    throw new CheckpointError(`unknown legacy protocol version; expected ${LEGACY_PROTOCOL}`);
+  }
+  const info = unpickleNext(reader);
+  if (!(info instanceof Map) || info.get('little_endian') !== true) {
+    throw new CheckpointError('the checkpoint was not written little-endian; cannot read it');
+  }
+  const root = unpickleNext(reader);
+  const keys = unpickleNext(reader);
+  if (!Array.isArray(keys) || !keys.every((key) => typeof key === 'string')) {
+    throw new CheckpointError('the storage key list is not a list of strings');
+  }
+  return {
+    root,
+    readStorages: (refs) =>
+      new Map((keys as string[]).map((key) => [key, readStorage(reader, key, refs.get(key))])),
+  };
+}
+
+function readStorage(reader: PickleReader, key: string, ref: StorageRef | undefined): Uint8Array {
+  if (ref === undefined) throw new CheckpointError(`storage ${key} is used by no tensor`);
+  const remaining = reader.length - reader.position;
+  if (remaining < 8) throw new CheckpointError(`the file ends before storage ${key}`);
+  const header = reader.bytes(8);
+  const count = new DataView(header.buffer, header.byteOffset, 8).getBigUint64(0, true);
+  const byteCount = count * BigInt(ref.kind.bytesPerElement);
+  if (byteCount > BigInt(remaining - 8)) {
+    throw new CheckpointError(
+      `storage ${key} claims ${byteCount} bytes but only ${remaining - 8} remain in the file`,
+    );
+  }
+  if (count !== BigInt(ref.numel)) {
+    throw new CheckpointError(
+      `storage ${key} holds ${count} elements; its tensors say ${ref.numel}`,
+    );
+  }
+  const chunk = reader.bytes(Number(byteCount));
+  return new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+}
