@@ -2,3 +2,4 @@ export * from './redis';
 export * from './docs';
 export * from './service-process';
 export * from './shared-data';
+export * from './hostile-checkpoints';
