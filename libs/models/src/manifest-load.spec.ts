@@ -21,9 +21,10 @@ describe('the manifests in models/ and labels/', () => {
     ]);
   });
 
-  it('makes densenet121 locally from torchvision weights checked by their 8-hex prefix', () => {
+  it('makes densenet121 locally (in Node) from torchvision weights checked by their 8-hex prefix', () => {
     const model = loadModelManifest('densenet121', modelsDir);
     expect(model.sha256).toBeUndefined();
+    expect(model.export?.arch).toBe('densenet121');
     expect(model.export?.weights).toEqual({
       file: 'densenet121-a639ec97.pth',
       url: 'https://download.pytorch.org/models/densenet121-a639ec97.pth',

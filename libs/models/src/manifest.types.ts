@@ -48,10 +48,10 @@ export interface ModelPreprocessing {
   std: readonly [number, number, number];
 }
 
-/** How an ONNX file is made locally from PyTorch weights (`npm run assets` runs `script`). */
+/** How an ONNX file is made locally from PyTorch weights (`npm run assets` converts them in Node). */
 export interface ModelExport {
-  /** Python script, relative to the repository root; takes `--weights PATH --output PATH`. */
-  script: string;
+  /** torchvision architecture the state dict is for (`densenet121`, …): see @imgcls/densenet-onnx. */
+  arch: string;
   /** The state dict it reads; fetched into the models folder like any asset. */
   weights: AssetFile;
 }
