@@ -40,7 +40,7 @@ export function readLegacyCheckpoint(bytes: Uint8Array): LegacyCheckpoint {
   return {
     root,
     readStorages: (refs) =>
-      new Map((keys as string[]).map((key) => [key, readStorage(reader, key, refs.get(key))])),
+      new Map((keys).map((key) => [key, readStorage(reader, key, refs.get(key))])),
   };
 }
 
