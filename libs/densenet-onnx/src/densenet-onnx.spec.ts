@@ -36,7 +36,9 @@ async function logits(model: string | Uint8Array, input: Float32Array): Promise<
 }
 
 describe('the DenseNet-121 converter on the shared test checkpoints', () => {
-  const photos = samplePhotos().filter((_, i) => i % 10 === 0).slice(0, PHOTOS);
+  const photos = samplePhotos()
+    .filter((_, i) => i % 10 === 0)
+    .slice(0, PHOTOS);
   let fromZip: Uint8Array;
   let fromLegacy: Uint8Array;
 
