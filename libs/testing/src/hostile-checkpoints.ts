@@ -43,6 +43,12 @@ export function replaceAfter(
   return copy;
 }
 
+/** A legacy-format file whose object pickle is `body` (protocol 2, STOP added). */
+export function legacyWithPickle(body: Uint8Array): Uint8Array {
+  const preamble = sharedCheckpoint('legacy').subarray(0, 137); // magic, protocol, sys info
+  return Buffer.concat([preamble, Buffer.from([0x80, 0x02]), body, Buffer.from([0x2e])]);
+}
+
 /** A legacy-format file whose object pickle calls `module.name('echo pwned')`. */
 export function legacyCallingGlobal(module: string, name: string): Uint8Array {
   const legacy = sharedCheckpoint('legacy');

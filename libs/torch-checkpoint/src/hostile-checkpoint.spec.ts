@@ -1,4 +1,10 @@
-import { editZip, editZipPickle, legacyCallingGlobal, sharedCheckpoint } from '@imgcls/testing';
+import {
+  editZip,
+  editZipPickle,
+  legacyCallingGlobal,
+  legacyWithPickle,
+  sharedCheckpoint,
+} from '@imgcls/testing';
 import { CheckpointError, readCheckpoint } from './index';
 
 /**
@@ -71,6 +77,25 @@ describe('readCheckpoint on hostile files', () => {
       traversal,
       /zip entry "\.\.\/\.\.\/etc\/cron\.d\/evil" points outside the archive/,
     );
+  });
+
+  it('refuses a pickle item too long for a state dict, such as a 1 MiB integer', () => {
+    // pickleparser decodes LONG4 in quadratic time: this one alone would take minutes.
+    const long4 = Buffer.alloc(5 + 2 ** 20, 0xff);
+    long4[0] = 0x8b;
+    long4.writeUInt32LE(2 ** 20, 1);
+    expectRefused(legacyWithPickle(long4), /a pickle item of 1048576 bytes/);
+  });
+
+  it('refuses a pickle larger than any state dict needs', () => {
+    // 2 MiB of EMPTY_LIST + POP pairs: valid opcodes, slow in bulk.
+    const body = Buffer.alloc(2 * 2 ** 20, Buffer.from([0x5d, 0x30]));
+    expectRefused(legacyWithPickle(body), /the pickles exceed 1048576 bytes/);
+    const zipped = editZip((files) => {
+      const name = Object.keys(files).find((n) => n.endsWith('/data.pkl')) as string;
+      files[name] = body;
+    });
+    expectRefused(zipped, /data\.pkl is 2097152 bytes; a state dict's pickle stays under 1048576/);
   });
 
   it('refuses a file that is neither format', () => {

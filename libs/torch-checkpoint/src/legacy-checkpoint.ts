@@ -1,5 +1,5 @@
 import { CheckpointError } from './checkpoint-error';
-import { PickleReader, unpickleNext, type StorageRef } from './unpickle';
+import { MAX_PICKLE_BYTES, PickleReader, unpickleNext, type StorageRef } from './unpickle';
 
 /**
  * The first pickle of every legacy file: protocol 2, LONG1 of torch.serialization's
@@ -20,36 +20,66 @@ export interface LegacyCheckpoint {
 /**
  * Reads torch's legacy (< 1.6) layout: pickles of the magic number, the protocol version and
  * the writer's sys info, then the object, then the sorted storage keys; then, per key, an
- * int64 element count and the storage's raw little-endian bytes.
+ * int64 element count and the storage's raw little-endian bytes. The pickles must fit in
+ * MAX_PICKLE_BYTES; the storages are read from the whole file.
  */
 export function readLegacyCheckpoint(bytes: Uint8Array): LegacyCheckpoint {
-  const reader = new PickleReader(bytes);
+  const pickles = bytes.subarray(0, LEGACY_MAGIC.length + MAX_PICKLE_BYTES);
+  const reader = new PickleReader(pickles);
   reader.skip(LEGACY_MAGIC.length);
-  if (unpickleNext(reader) !== LEGACY_PROTOCOL) {
+  const next = () => {
+    if (reader.position === pickles.length && pickles.length < bytes.length) {
+      throw new CheckpointError(
+        `the pickles exceed ${MAX_PICKLE_BYTES} bytes; a state dict's are far smaller`,
+      );
+    }
+    try {
+      return unpickleNext(reader);
+    } catch (error) {
+      // Ran off the end of the capped view, not of the file: the pickle is too large.
+      if (pickles.length < bytes.length && reader.position >= pickles.length - 1024) {
+        throw new CheckpointError(
+          `the pickles exceed ${MAX_PICKLE_BYTES} bytes; a state dict's are far smaller`,
+        );
+      }
+      throw error;
+    }
+  };
+  if (next() !== LEGACY_PROTOCOL) {
     throw new CheckpointError(`unknown legacy protocol version; expected ${LEGACY_PROTOCOL}`);
   }
-  const info = unpickleNext(reader);
+  const info = next();
   if (!(info instanceof Map) || info.get('little_endian') !== true) {
     throw new CheckpointError('the checkpoint was not written little-endian; cannot read it');
   }
-  const root = unpickleNext(reader);
-  const keys = unpickleNext(reader);
+  const root = next();
+  const keys = next();
   if (!Array.isArray(keys) || !keys.every((key) => typeof key === 'string')) {
     throw new CheckpointError('the storage key list is not a list of strings');
   }
   return {
     root,
-    readStorages: (refs) =>
-      new Map((keys).map((key) => [key, readStorage(reader, key, refs.get(key))])),
+    readStorages: (refs) => {
+      const cursor = { position: reader.position };
+      return new Map(
+        (keys as string[]).map((key) => [key, readStorage(bytes, cursor, key, refs.get(key))]),
+      );
+    },
   };
 }
 
-function readStorage(reader: PickleReader, key: string, ref: StorageRef | undefined): Uint8Array {
+/** One storage at `cursor`: an int64 element count, then that many elements; moves the cursor. */
+function readStorage(
+  bytes: Uint8Array,
+  cursor: { position: number },
+  key: string,
+  ref: StorageRef | undefined,
+): Uint8Array {
   if (ref === undefined) throw new CheckpointError(`storage ${key} is used by no tensor`);
-  const remaining = reader.length - reader.position;
+  const remaining = bytes.length - cursor.position;
   if (remaining < 8) throw new CheckpointError(`the file ends before storage ${key}`);
-  const header = reader.bytes(8);
-  const count = new DataView(header.buffer, header.byteOffset, 8).getBigUint64(0, true);
+  const view = new DataView(bytes.buffer, bytes.byteOffset + cursor.position, 8);
+  const count = view.getBigUint64(0, true);
   const byteCount = count * BigInt(ref.kind.bytesPerElement);
   if (byteCount > BigInt(remaining - 8)) {
     throw new CheckpointError(
@@ -61,6 +91,7 @@ function readStorage(reader: PickleReader, key: string, ref: StorageRef | undefi
       `storage ${key} holds ${count} elements; its tensors say ${ref.numel}`,
     );
   }
-  const chunk = reader.bytes(Number(byteCount));
-  return new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+  const start = cursor.position + 8;
+  cursor.position = start + Number(byteCount);
+  return bytes.subarray(start, cursor.position);
 }

@@ -106,8 +106,18 @@ const parser = new Parser({
 });
 
 /**
+ * A state dict's pickle holds only names, shapes and storage references (about 200 bytes a
+ * tensor: 1 MiB is about 5,000 tensors; DenseNet-201 has about 1,000), so it is small whatever
+ * the weights weigh. The bounds keep a hostile pickle's parse short: pickleparser decodes a long
+ * integer (LONG4) in time quadratic in its length.
+ */
+export const MAX_PICKLE_BYTES = 1024 * 1024;
+const MAX_ITEM_BYTES = 512;
+
+/**
  * pickleparser's reader checks reads past the end but not a negative length, which would move
- * it backwards (BINBYTES with length -5 re-reads itself forever). Every length must be forward.
+ * it backwards (BINBYTES with length -5 re-reads itself forever): every length must be forward,
+ * and no single item (a key, a module name, an integer) may exceed MAX_ITEM_BYTES.
  */
 export class PickleReader extends BufferReader {
   override skip(offset: number): void {
@@ -115,6 +125,16 @@ export class PickleReader extends BufferReader {
       throw new CheckpointError(`a length in the pickle is ${offset}`);
     }
     super.skip(offset);
+  }
+
+  override bytes(length: number): Uint8Array {
+    if (length > MAX_ITEM_BYTES) {
+      throw new CheckpointError(
+        `a pickle item of ${length} bytes; a state dict's names and numbers stay under ${MAX_ITEM_BYTES}`,
+      );
+    }
+    const chunk = super.bytes(length);
+    return new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength);
   }
 }
 
@@ -127,5 +147,10 @@ export function unpickleNext(reader: PickleReader): unknown {
 }
 
 export function unpickle(bytes: Uint8Array): unknown {
+  if (bytes.length > MAX_PICKLE_BYTES) {
+    throw new CheckpointError(
+      `data.pkl is ${bytes.length} bytes; a state dict's pickle stays under ${MAX_PICKLE_BYTES}`,
+    );
+  }
   return unpickleNext(new PickleReader(bytes));
 }
