@@ -62,7 +62,7 @@ export function readLegacyCheckpoint(bytes: Uint8Array): LegacyCheckpoint {
     readStorages: (refs) => {
       const cursor = { position: reader.position };
       return new Map(
-        (keys as string[]).map((key) => [key, readStorage(bytes, cursor, key, refs.get(key))]),
+        (keys).map((key) => [key, readStorage(bytes, cursor, key, refs.get(key))]),
       );
     },
   };
