@@ -61,9 +61,7 @@ export function readLegacyCheckpoint(bytes: Uint8Array): LegacyCheckpoint {
     root,
     readStorages: (refs) => {
       const cursor = { position: reader.position };
-      return new Map(
-        (keys).map((key) => [key, readStorage(bytes, cursor, key, refs.get(key))]),
-      );
+      return new Map(keys.map((key) => [key, readStorage(bytes, cursor, key, refs.get(key))]));
     },
   };
 }
