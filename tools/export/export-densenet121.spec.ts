@@ -2,6 +2,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import * as ort from 'onnxruntime-node';
+import { convertCheckpoint } from '@imgcls/densenet-onnx';
 import { findTorchPython, runPython, torchPythonCandidates } from '../assets/torch-python';
 
 const REPO_ROOT = resolve(__dirname, '..', '..');
@@ -84,6 +85,37 @@ describe('tools/export/export_densenet121.py', () => {
         const rowLogits = Array.from(exported.subarray(row * 1000, (row + 1) * 1000));
         expect(rowLogits.indexOf(Math.max(...rowLogits))).toBe(top1);
       });
+    },
+    180_000,
+  );
+
+  withTorch(
+    'agrees with the Node converter (legacy .pth) within 1e-4 relative on the torchvision-preprocessed photos',
+    async () => {
+      const pythonFile = join(root, 'python.onnx');
+      const nodeFile = join(root, 'node.onnx');
+      const batchFile = join(root, 'batch-node.f32');
+      const photos = PHOTOS.map(([file]) => join(SHARED, 'images', file));
+      await runPython(python as string, [
+        join(__dirname, 'reference_preprocess.py'),
+        ...['--output', batchFile, ...photos],
+      ]);
+      await runPython(python as string, [
+        join(__dirname, 'export_densenet121.py'),
+        ...['--weights', join(SHARED, 'assets/models/densenet121-synthetic-legacy.pth')],
+        ...['--output', pythonFile],
+      ]);
+      await convertCheckpoint({
+        ...{ arch: 'densenet121', inputName: 'input', outputName: 'logits', imageSize: 224 },
+        weightsFile: join(SHARED, 'assets/models/densenet121-synthetic-legacy.pth'),
+        ...{ outFile: nodeFile, log: () => {} },
+      });
+      const input = new Float32Array(new Uint8Array(readFileSync(batchFile)).buffer);
+      const fromPython = await logits(pythonFile, input, PHOTOS.length);
+      const fromNode = await logits(nodeFile, input, PHOTOS.length);
+      const scale = Math.max(...fromPython.map(Math.abs));
+      const maxDiff = Math.max(...fromNode.map((v, i) => Math.abs(v - (fromPython[i] as number))));
+      expect(maxDiff).toBeLessThanOrEqual(1e-4 * scale);
     },
     180_000,
   );
