@@ -75,16 +75,11 @@ function transition(g: GraphWriter, x: string, key: string): string {
   return g.add('AveragePool', [y], `${key}.pool`, pool);
 }
 
-/**
- * torchvision's DenseNet as an ONNX graph: the stem, four dense blocks with transitions between
- * them, the final norm and ReLU, global average pooling and the linear classifier. The batch
- * dimension is symbolic (`N`). `params` must already be checked (see checkParams).
- */
-export function denseNetGraph(arch: DenseNetArch, params: StateDict, io: GraphIo): onnx.ModelProto {
-  const g = new GraphWriter(params);
+/** torchvision's `features`: the stem, four dense blocks with transitions, the final norm. */
+function features(g: GraphWriter, arch: DenseNetArch, input: string): string {
   const stem = g.add(
     'Relu',
-    [g.norm(g.conv(io.inputName, 'features.conv0', 7, 2, 3), 'features.norm0')],
+    [g.norm(g.conv(input, 'features.conv0', 7, 2, 3), 'features.norm0')],
     'features.relu0',
   );
   const maxPool = {
@@ -97,7 +92,17 @@ export function denseNetGraph(arch: DenseNetArch, params: StateDict, io: GraphIo
     x = denseBlock(g, x, b + 1, layers);
     if (b < arch.blockConfig.length - 1) x = transition(g, x, `features.transition${b + 1}`);
   });
-  x = g.add('Relu', [g.norm(x, 'features.norm5')], 'features.relu5');
+  return g.add('Relu', [g.norm(x, 'features.norm5')], 'features.relu5');
+}
+
+/**
+ * torchvision's DenseNet as an ONNX graph: `features`, then global average pooling and the
+ * linear classifier. The batch dimension is symbolic (`N`). `params` must already be checked
+ * (see checkParams).
+ */
+export function denseNetGraph(arch: DenseNetArch, params: StateDict, io: GraphIo): onnx.ModelProto {
+  const g = new GraphWriter(params);
+  let x = features(g, arch, io.inputName);
   x = g.add('Flatten', [g.add('GlobalAveragePool', [x], 'pool')], 'flatten', { axis: { int: 1 } });
   const gemmInputs = [x, g.param('classifier.weight'), g.param('classifier.bias')];
   g.add('Gemm', gemmInputs, 'classifier', { transB: { int: 1 } }, io.outputName);

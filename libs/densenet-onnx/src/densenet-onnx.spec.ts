@@ -22,10 +22,9 @@ function convert(file: string): Uint8Array {
 }
 
 async function logits(model: string | Uint8Array, input: Float32Array): Promise<Float32Array> {
-  const session =
-    typeof model === 'string'
-      ? await InferenceSession.create(model)
-      : await InferenceSession.create(model);
+  const session = await InferenceSession.create(
+    typeof model === 'string' ? readFileSync(model) : model,
+  );
   try {
     const shape = [input.length / tensorLength(IMAGENET_SPEC), 3, 224, 224];
     const output = (await session.run({ input: new Tensor('float32', input, shape) }))['logits'];
