@@ -3,11 +3,40 @@ import { createHash } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { editZip, editZipPickle, legacyCallingGlobal, sharedCheckpoint } from '@imgcls/testing';
+import {
+  editZip,
+  editZipPickle,
+  legacyCallingGlobal,
+  legacyWithPickle,
+  sharedCheckpoint,
+} from '@imgcls/testing';
 
 const REPO_ROOT = resolve(__dirname, '..', '..');
 const TSX = join(REPO_ROOT, 'node_modules/.bin/tsx');
 const CLI = join(__dirname, 'export-onnx.ts');
+
+/** Every kind of hostile checkpoint the issue names, plus pickles built to be slow to parse. */
+function hostileCheckpoints(): Record<string, Uint8Array> {
+  const legacy = sharedCheckpoint('legacy');
+  const oversized = Buffer.from(legacy);
+  oversized.writeBigUInt64LE(2n ** 40n, 95_362); // the first storage's element count
+  const long4 = Buffer.alloc(5 + 2 ** 20, 0xff); // LONG4: a 1 MiB integer
+  long4[0] = 0x8b;
+  long4.writeUInt32LE(2 ** 20, 1);
+  const bias = [...Buffer.from('classifier.bias')];
+  const size = [0x4d, 0xe8, 0x03, 0x4d, 0x00, 0x04]; // classifier.weight's (1000, 1024)
+  return {
+    'truncated-early.pth': legacy.subarray(0, 50_000),
+    'truncated-late.pth': legacy.subarray(0, legacy.length - 1),
+    'os-system.pth': legacyCallingGlobal('os', 'system'),
+    'oversized-storage.pth': oversized,
+    'long-integer.pth': legacyWithPickle(long4),
+    'huge-pickle.pth': legacyWithPickle(Buffer.alloc(2 ** 21, Buffer.from([0x5d, 0x30]))),
+    'traversal.pth': editZip((files) => (files['../evil.sh'] = Buffer.from('x'))),
+    'missing-key.pth': editZipPickle('classifier.bias', bias, [...bias.slice(0, -1), 0x5f]),
+    'wrong-shape.pth': editZipPickle('classifier.weight', size, [...size.slice(0, 4), 0xff, 0x03]),
+  };
+}
 
 interface Run {
   code: number;
@@ -65,6 +94,15 @@ describe('npm run export:onnx', () => {
       /zip entry "\.\.\/evil\.sh" points outside the archive/,
     ],
     [
+      'with a storage larger than the file',
+      () => {
+        const legacy = Buffer.from(sharedCheckpoint('legacy'));
+        legacy.writeBigUInt64LE(2n ** 40n, 95_362); // the first storage's element count
+        return legacy;
+      },
+      /storage \d+ claims 4398046511104 bytes but only \d+ remain in the file$/,
+    ],
+    [
       'missing classifier.bias',
       () =>
         editZipPickle(
@@ -103,4 +141,39 @@ describe('npm run export:onnx', () => {
     expect(run.code).toBe(1);
     expect(run.stderr).toMatch(/^export:onnx: --weights is required; usage: npm run export:onnx/);
   }, 60_000);
+});
+
+describe('hostile checkpoints, timed outside jest', () => {
+  let dir: string;
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'hostile-'));
+    for (const [name, bytes] of Object.entries(hostileCheckpoints())) {
+      writeFileSync(join(dir, name), bytes);
+    }
+  }, 60_000);
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('refuses each in under 2 s of Node time, with one line naming the file', async () => {
+    const argv = [
+      '--tsconfig',
+      join(REPO_ROOT, 'tools/tsconfig.json'),
+      join(__dirname, 'time-refusals.ts'),
+      dir,
+    ];
+    const stdout = await new Promise<string>((done, fail) =>
+      execFile(TSX, argv, (error, out) => (error ? fail(error) : done(out))),
+    );
+    const results = stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { file: string; ms: number; error: string });
+    expect(results.map((r) => r.file)).toEqual(Object.keys(hostileCheckpoints()).sort());
+    for (const { file, ms, error } of results) {
+      expect({ file, error: error.startsWith(`${file}: `) && !error.includes('\n') }).toEqual({
+        file,
+        error: true,
+      });
+      expect({ file, fast: ms < 2_000 }).toEqual({ file, fast: true });
+    }
+  }, 120_000);
 });

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { encodeOnnxModel, onnx } from '@imgcls/onnx';
-import { readCheckpoint } from '@imgcls/torch-checkpoint';
+import { readCheckpoint, type TensorInfo } from '@imgcls/torch-checkpoint';
 import { denseNetArch } from './densenet-archs';
 import { denseNetGraph, type GraphIo } from './densenet-graph';
 import { checkParams, expectedParams, normaliseKeys } from './expected-params';
@@ -58,14 +58,13 @@ export function denseNetOnnx(
   options: Omit<ConvertOptions, 'weightsFile' | 'outFile'>,
 ): { model: onnx.ModelProto; parameters: number } {
   const arch = denseNetArch(options.arch);
-  const stateDict = normaliseKeys(readCheckpoint(checkpoint, source));
   const params = expectedParams(arch);
-  options.log(`checking ${stateDict.size} tensors against ${options.arch}`);
-  try {
-    checkParams(stateDict, params, options.arch);
-  } catch (error) {
-    throw new Error(`${source}: ${error instanceof Error ? error.message : String(error)}`);
-  }
+  // Keys and shapes are checked from the pickle alone, before any weight is copied.
+  const inspect = (tensors: ReadonlyMap<string, TensorInfo>) => {
+    options.log(`checking ${tensors.size} tensors against ${options.arch}`);
+    checkParams(normaliseKeys(tensors), params, options.arch);
+  };
+  const stateDict = normaliseKeys(readCheckpoint(checkpoint, source, { inspect }));
   options.log(`building the ${options.arch} graph (opset 17)`);
   const model = denseNetGraph(arch, stateDict, options);
   // Learnable parameters only, as torch counts them; batch-norm statistics are buffers.

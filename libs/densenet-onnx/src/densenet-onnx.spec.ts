@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { InferenceSession, Tensor } from 'onnxruntime-node';
 import { encodeOnnxModel } from '@imgcls/onnx';
 import { IMAGENET_SPEC, preprocessInto, tensorLength } from '@imgcls/preprocessing';
-import { referencePredictions, samplePhotos, sharedDir } from '@imgcls/testing';
+import { editZipPickle, referencePredictions, samplePhotos, sharedDir } from '@imgcls/testing';
 import { denseNetOnnx } from './index';
 
 /**
@@ -73,4 +73,29 @@ describe('the DenseNet-121 converter on the shared test checkpoints', () => {
       expect(mine.indexOf(Math.max(...mine))).toBe(reference.get(photo.file)?.top5[0]);
     });
   }, 120_000);
+});
+
+describe('the converter on a checkpoint that is not DenseNet-121', () => {
+  const refuse = (bytes: Uint8Array, message: string) => {
+    expect(() => denseNetOnnx(bytes, 'bad.pth', { ...io, log: () => {} })).toThrow(message);
+  };
+
+  it('names a missing key', () => {
+    const renamed = editZipPickle(
+      'classifier.bias',
+      [...Buffer.from('classifier.bias')],
+      [...Buffer.from('classifier.bia_')],
+    );
+    refuse(renamed, 'bad.pth: missing key classifier.bias for densenet121');
+  });
+
+  it('names a wrong shape', () => {
+    // classifier.weight's size (1000, 1024) said to be (1000, 1023): still inside its storage.
+    const size = [0x4d, 0xe8, 0x03, 0x4d, 0x00, 0x04];
+    const reshaped = editZipPickle('classifier.weight', size, [0x4d, 0xe8, 0x03, 0x4d, 0xff, 0x03]);
+    refuse(
+      reshaped,
+      'bad.pth: classifier.weight has shape [1000, 1023]; densenet121 needs [1000, 1024]',
+    );
+  });
 });

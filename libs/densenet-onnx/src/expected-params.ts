@@ -1,4 +1,4 @@
-import type { StateDict, Tensor } from '@imgcls/torch-checkpoint';
+import type { TensorInfo } from '@imgcls/torch-checkpoint';
 import type { DenseNetArch } from './densenet-archs';
 
 /** A parameter the graph needs: its state-dict key and shape. */
@@ -49,8 +49,10 @@ const OLD_LAYER_KEY =
   /^(.*denselayer\d+\.(?:norm|relu|conv))\.((?:[12])\.(?:weight|bias|running_mean|running_var))$/;
 
 /** Renames old-style keys and drops `num_batches_tracked` (a training counter, not a weight). */
-export function normaliseKeys(stateDict: StateDict): StateDict {
-  const renamed = new Map<string, Tensor>();
+export function normaliseKeys<T extends TensorInfo>(
+  stateDict: ReadonlyMap<string, T>,
+): Map<string, T> {
+  const renamed = new Map<string, T>();
   for (const [key, tensor] of stateDict) {
     if (key.endsWith('.num_batches_tracked')) continue;
     renamed.set(key.replace(OLD_LAYER_KEY, '$1$2'), tensor);
@@ -63,7 +65,7 @@ export function normaliseKeys(stateDict: StateDict): StateDict {
  * wrong shape or dtype, or a key the architecture does not have (the wrong variant's weights).
  */
 export function checkParams(
-  stateDict: StateDict,
+  stateDict: ReadonlyMap<string, TensorInfo>,
   params: readonly ParamSpec[],
   archName: string,
 ): void {

@@ -1,4 +1,4 @@
-export { readCheckpoint, type StateDict } from './read-checkpoint';
+export { readCheckpoint, type ReadOptions, type StateDict } from './read-checkpoint';
 export { CheckpointError } from './checkpoint-error';
-export type { Tensor } from './tensor-view';
+export type { Tensor, TensorInfo } from './tensor-view';
 export type { DType, TensorData } from './storage-types';

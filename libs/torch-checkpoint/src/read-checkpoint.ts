@@ -1,11 +1,20 @@
 import { CheckpointError } from './checkpoint-error';
 import { LEGACY_MAGIC, readLegacyCheckpoint } from './legacy-checkpoint';
-import { materialise, type Tensor } from './tensor-view';
+import { materialise, type Tensor, type TensorInfo } from './tensor-view';
 import { TensorRef, unpickle, type StorageRef } from './unpickle';
 import { openZipCheckpoint } from './zip-checkpoint';
 
 /** A state dict: parameter and buffer names, in file order, to dense tensors. */
 export type StateDict = Map<string, Tensor>;
+
+export interface ReadOptions {
+  /**
+   * Called with every tensor's dtype and shape once the pickle is read, before any tensor data
+   * is copied: a caller that expects a given architecture refuses the wrong file early. What it
+   * throws is reported like any other problem with the file.
+   */
+  inspect?: (tensors: ReadonlyMap<string, TensorInfo>) => void;
+}
 
 const ZIP_MAGIC = Uint8Array.from([0x50, 0x4b, 0x03, 0x04]);
 
@@ -15,10 +24,15 @@ const ZIP_MAGIC = Uint8Array.from([0x50, 0x4b, 0x03, 0x04]);
  * globals a state dict needs are accepted and every size is checked against the bytes present.
  * Any problem throws a one-line {@link CheckpointError} starting with `source`.
  */
-export function readCheckpoint(bytes: Uint8Array, source: string): StateDict {
+export function readCheckpoint(
+  bytes: Uint8Array,
+  source: string,
+  options: ReadOptions = {},
+): StateDict {
   try {
     // A plain view: a Node Buffer's slice() shares memory, which the readers below never want.
-    return readStateDict(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+    const view = new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    return readStateDict(view, (refs) => inspect(refs, options));
   } catch (error) {
     const known = error instanceof CheckpointError;
     const reason = error instanceof Error ? error.message : String(error);
@@ -27,15 +41,29 @@ export function readCheckpoint(bytes: Uint8Array, source: string): StateDict {
   }
 }
 
-function readStateDict(bytes: Uint8Array): StateDict {
+function inspect(refs: [string, TensorRef][], options: ReadOptions): void {
+  const infos = new Map(refs.map(([key, ref]) => [key, ref.info()]));
+  try {
+    options.inspect?.(infos);
+  } catch (error) {
+    throw new CheckpointError(error instanceof Error ? error.message : String(error));
+  }
+}
+
+function readStateDict(
+  bytes: Uint8Array,
+  inspect: (refs: [string, TensorRef][]) => void,
+): StateDict {
   if (startsWith(bytes, ZIP_MAGIC)) {
     const zip = openZipCheckpoint(bytes);
     const refs = tensorRefs(unpickle(zip.pickle));
+    inspect(refs);
     return buildStateDict(refs, (storage) => zip.storage(storage.key));
   }
   if (startsWith(bytes, LEGACY_MAGIC)) {
     const legacy = readLegacyCheckpoint(bytes);
     const refs = tensorRefs(legacy.root);
+    inspect(refs);
     const storages = legacy.readStorages(
       new Map(refs.map(([, ref]) => [ref.storage.key, ref.storage])),
     );

@@ -2,10 +2,14 @@ import { CheckpointError } from './checkpoint-error';
 import type { DType, TensorData } from './storage-types';
 import type { TensorRef } from './unpickle';
 
-/** One entry of a state dict: dense, row-major, in its own buffer. */
-export interface Tensor {
+/** What a tensor is, without its data. */
+export interface TensorInfo {
   dtype: DType;
   shape: number[];
+}
+
+/** One entry of a state dict: dense, row-major, in its own buffer. */
+export interface Tensor extends TensorInfo {
   data: TensorData;
 }
 

@@ -18,6 +18,10 @@ export class TensorRef {
     readonly size: readonly number[],
     readonly stride: readonly number[],
   ) {}
+
+  info(): { dtype: StorageKind['dtype']; shape: number[] } {
+    return { dtype: this.storage.kind.dtype, shape: [...this.size] };
+  }
 }
 
 type PickleFunction = (...args: unknown[]) => unknown;
