@@ -58,7 +58,7 @@ export interface ModelExport {
 
 /**
  * `models/<name>.json`. The ONNX file is either a fixed artifact (`sha256` set: fetched and
- * checked) or made locally by `export` (no `sha256`: its bytes depend on the local exporter).
+ * checked) or made locally by `export` (no `sha256`: only the weights it is made from are checked).
  */
 export interface ModelManifest extends AssetFile {
   /** Same as the manifest's file name without `.json`; what `MODEL` selects. */
