@@ -161,7 +161,9 @@ describe('hostile checkpoints, timed outside jest', () => {
       dir,
     ];
     const stdout = await new Promise<string>((done, fail) =>
-      execFile(TSX, argv, (error, out) => (error ? fail(error) : done(out))),
+      execFile(TSX, argv, (error, out) =>
+        error ? fail(new Error(`time-refusals.ts failed: ${error.message}`)) : done(out),
+      ),
     );
     const results = stdout
       .trim()
