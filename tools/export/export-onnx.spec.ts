@@ -7,7 +7,9 @@ import {
   editZip,
   editZipPickle,
   legacyCallingGlobal,
-  legacyWithPickle,
+  legacyWithLongInteger,
+  legacyWithLongPickle,
+  legacyWithStorageCount,
   sharedCheckpoint,
 } from '@imgcls/testing';
 
@@ -18,20 +20,15 @@ const CLI = join(__dirname, 'export-onnx.ts');
 /** Every kind of hostile checkpoint the issue names, plus pickles built to be slow to parse. */
 function hostileCheckpoints(): Record<string, Uint8Array> {
   const legacy = sharedCheckpoint('legacy');
-  const oversized = Buffer.from(legacy);
-  oversized.writeBigUInt64LE(2n ** 40n, 95_362); // the first storage's element count
-  const long4 = Buffer.alloc(5 + 2 ** 20, 0xff); // LONG4: a 1 MiB integer
-  long4[0] = 0x8b;
-  long4.writeUInt32LE(2 ** 20, 1);
   const bias = [...Buffer.from('classifier.bias')];
   const size = [0x4d, 0xe8, 0x03, 0x4d, 0x00, 0x04]; // classifier.weight's (1000, 1024)
   return {
     'truncated-early.pth': legacy.subarray(0, 50_000),
     'truncated-late.pth': legacy.subarray(0, legacy.length - 1),
     'os-system.pth': legacyCallingGlobal('os', 'system'),
-    'oversized-storage.pth': oversized,
-    'long-integer.pth': legacyWithPickle(long4),
-    'huge-pickle.pth': legacyWithPickle(Buffer.alloc(2 ** 21, Buffer.from([0x5d, 0x30]))),
+    'oversized-storage.pth': legacyWithStorageCount(2n ** 40n),
+    'long-integer.pth': legacyWithLongInteger(2 ** 20),
+    'huge-pickle.pth': legacyWithLongPickle(2 ** 21),
     'traversal.pth': editZip((files) => (files['../evil.sh'] = Buffer.from('x'))),
     'missing-key.pth': editZipPickle('classifier.bias', bias, [...bias.slice(0, -1), 0x5f]),
     'wrong-shape.pth': editZipPickle('classifier.weight', size, [...size.slice(0, 4), 0xff, 0x03]),
@@ -95,11 +92,7 @@ describe('npm run export:onnx', () => {
     ],
     [
       'with a storage larger than the file',
-      () => {
-        const legacy = Buffer.from(sharedCheckpoint('legacy'));
-        legacy.writeBigUInt64LE(2n ** 40n, 95_362); // the first storage's element count
-        return legacy;
-      },
+      () => legacyWithStorageCount(2n ** 40n),
       /storage \d+ claims 4398046511104 bytes but only \d+ remain in the file$/,
     ],
     [

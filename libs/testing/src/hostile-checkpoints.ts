@@ -63,3 +63,30 @@ export function legacyCallingGlobal(module: string, name: string): Uint8Array {
   ]);
   return Buffer.concat([preamble, call]);
 }
+
+/** Where the storages start in the shared legacy file: after the pickle of the storage keys. */
+export const LEGACY_FIRST_STORAGE = 95_362;
+
+/** The legacy file with its first storage's element count replaced by `count`. */
+export function legacyWithStorageCount(count: bigint): Uint8Array {
+  const edited = Buffer.from(sharedCheckpoint('legacy'));
+  edited.writeBigUInt64LE(count, LEGACY_FIRST_STORAGE);
+  return edited;
+}
+
+/** A legacy file whose object pickle is one LONG4 integer of `bytes` bytes. */
+export function legacyWithLongInteger(bytes: number): Uint8Array {
+  const long4 = Buffer.alloc(5 + bytes, 0xff);
+  long4[0] = 0x8b;
+  long4.writeUInt32LE(bytes, 1);
+  return legacyWithPickle(long4);
+}
+
+/** A legacy file whose object pickle is `bytes` of EMPTY_LIST, POP: valid, slow in bulk. */
+export function legacyWithLongPickle(bytes: number): Uint8Array {
+  return legacyWithPickle(longPickleBody(bytes));
+}
+
+export function longPickleBody(bytes: number): Uint8Array {
+  return Buffer.alloc(bytes, Buffer.from([0x5d, 0x30]));
+}

@@ -1,8 +1,12 @@
 import {
   editZip,
   editZipPickle,
+  LEGACY_FIRST_STORAGE as FIRST_STORAGE,
   legacyCallingGlobal,
-  legacyWithPickle,
+  legacyWithLongInteger,
+  legacyWithLongPickle,
+  legacyWithStorageCount,
+  longPickleBody,
   sharedCheckpoint,
 } from '@imgcls/testing';
 import { CheckpointError, readCheckpoint } from './index';
@@ -28,8 +32,6 @@ function expectRefused(bytes: Uint8Array, message: RegExp): void {
 
 const legacy = sharedCheckpoint('legacy');
 const zip = sharedCheckpoint('zip');
-// Where the storages start in the legacy file: after the pickle of the sorted storage keys.
-const FIRST_STORAGE = 95_362;
 
 describe('readCheckpoint on hostile files', () => {
   it.each([10, 20, 100, 50_000, FIRST_STORAGE - 3, FIRST_STORAGE + 4, legacy.length - 1])(
@@ -50,9 +52,10 @@ describe('readCheckpoint on hostile files', () => {
   });
 
   it('refuses a storage that claims more bytes than the file holds', () => {
-    const huge = Buffer.from(legacy);
-    huge.writeBigUInt64LE(2n ** 40n, FIRST_STORAGE);
-    expectRefused(huge, /claims 4398046511104 bytes but only \d+ remain in the file/);
+    expectRefused(
+      legacyWithStorageCount(2n ** 40n),
+      /claims 4398046511104 bytes but only \d+ remain in the file/,
+    );
     // conv0's storage: 9408 floats (M 0x24c0) said to be 65535.
     const bigger = editZipPickle('features.conv0.weight', [0x4d, 0xc0, 0x24], [0x4d, 0xff, 0xff]);
     expectRefused(
@@ -80,19 +83,14 @@ describe('readCheckpoint on hostile files', () => {
 
   it('refuses a pickle item too long for a state dict, such as a 1 MiB integer', () => {
     // pickleparser decodes LONG4 in quadratic time: this one alone would take minutes.
-    const long4 = Buffer.alloc(5 + 2 ** 20, 0xff);
-    long4[0] = 0x8b;
-    long4.writeUInt32LE(2 ** 20, 1);
-    expectRefused(legacyWithPickle(long4), /a pickle item of 1048576 bytes/);
+    expectRefused(legacyWithLongInteger(2 ** 20), /a pickle item of 1048576 bytes/);
   });
 
   it('refuses a pickle larger than any state dict needs', () => {
-    // 2 MiB of EMPTY_LIST + POP pairs: valid opcodes, slow in bulk.
-    const body = Buffer.alloc(2 * 2 ** 20, Buffer.from([0x5d, 0x30]));
-    expectRefused(legacyWithPickle(body), /the pickles exceed 1048576 bytes/);
+    expectRefused(legacyWithLongPickle(2 ** 21), /the pickles exceed 1048576 bytes/);
     const zipped = editZip((files) => {
       const name = Object.keys(files).find((n) => n.endsWith('/data.pkl')) as string;
-      files[name] = body;
+      files[name] = longPickleBody(2 ** 21);
     });
     expectRefused(zipped, /data\.pkl is 2097152 bytes; a state dict's pickle stays under 1048576/);
   });
