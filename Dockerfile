@@ -40,15 +40,10 @@ COPY --from=build /app/dist/apps/worker ./dist/apps/worker
 CMD ["node", "dist/apps/worker/apps/worker/src/main.js"]
 
 # Fetches the model at build time from its manifest URL (needs network). DenseNet-121 is
-# exported from torchvision's weights, so this stage carries Python and torch.
+# converted from torchvision's weights in Node (libs/densenet-onnx): no Python in any stage.
 FROM build AS assets
 ARG MODEL=densenet121
 ARG ASSET_MIRROR=
-USER root
-RUN if [ "$MODEL" = "densenet121" ]; then \
-      apt-get update && apt-get install -y --no-install-recommends python3-torch python3-torchvision \
-      && rm -rf /var/lib/apt/lists/*; \
-    fi
 RUN npm run assets -- "$MODEL"
 
 FROM worker AS worker-bundled

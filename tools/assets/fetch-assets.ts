@@ -1,13 +1,13 @@
 /**
  * `npm run assets -- [model names…]`: puts the named models (default: $MODEL, else densenet121)
- * and their label files into models/ and labels/, verified by SHA-256. With ASSET_MIRROR set
- * (CI: ../shared/assets) files are copied from that folder instead of downloaded.
+ * and their label files into models/ and labels/ (or MODELS_DIR and LABELS_DIR, as the worker
+ * reads them), verified by SHA-256. With ASSET_MIRROR set (CI: ../shared/assets) files are copied
+ * from that folder instead of downloaded. Models made from PyTorch weights are converted in Node.
  */
 import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { assetDirs, listModelNames } from '@imgcls/models';
 import { installAssets } from './install-assets';
-import { torchPythonCandidates } from './torch-python';
 
 const REPO_ROOT = resolve(__dirname, '..', '..');
 const DEFAULT_MODEL = 'densenet121';
@@ -15,7 +15,8 @@ const DEFAULT_MODEL = 'densenet121';
 interface CliConfig {
   modelNames: string[];
   mirrorDir?: string;
-  pythonCandidates: string[];
+  modelsDir: string;
+  labelsDir: string;
 }
 
 /** The only place this tool reads argv and the environment. */
@@ -27,16 +28,18 @@ function readConfig(argv: readonly string[], env: NodeJS.ProcessEnv): CliConfig 
   if (mirror !== undefined && !(existsSync(mirror) && statSync(mirror).isDirectory())) {
     throw new Error(`ASSET_MIRROR="${env.ASSET_MIRROR}" is not a folder (resolved to ${mirror})`);
   }
+  const defaults = assetDirs(REPO_ROOT);
   return {
     modelNames: names,
     mirrorDir: mirror,
-    pythonCandidates: torchPythonCandidates(env.PYTHON),
+    modelsDir: env.MODELS_DIR ? resolve(env.MODELS_DIR) : defaults.modelsDir,
+    labelsDir: env.LABELS_DIR ? resolve(env.LABELS_DIR) : defaults.labelsDir,
   };
 }
 
 function usage(): string {
   const models = listModelNames(assetDirs(REPO_ROOT).modelsDir).join(', ');
-  return `usage: npm run assets -- [model…] (models: ${models}; env: MODEL, ASSET_MIRROR, PYTHON)`;
+  return `usage: npm run assets -- [model…] (models: ${models}; env: MODEL, ASSET_MIRROR, MODELS_DIR, LABELS_DIR)`;
 }
 
 async function main(): Promise<void> {
@@ -46,9 +49,9 @@ async function main(): Promise<void> {
   const config = readConfig(process.argv.slice(2), process.env);
   await installAssets(config.modelNames, {
     repoRoot: REPO_ROOT,
-    ...assetDirs(REPO_ROOT),
+    modelsDir: config.modelsDir,
+    labelsDir: config.labelsDir,
     mirrorDir: config.mirrorDir,
-    pythonCandidates: config.pythonCandidates,
     log: (line) => console.log(line),
   });
 }

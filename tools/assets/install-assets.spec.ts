@@ -35,7 +35,7 @@ function makeTree(root: string): InstallOptions {
   writeFileSync(join(root, 'mirror/models/tiny.onnx'), MODEL_BYTES);
   writeFileSync(join(root, 'mirror/labels/tiny_class_index.json'), LABEL_BYTES);
   const mirrorDir = join(root, 'mirror');
-  return { repoRoot: root, modelsDir, labelsDir, mirrorDir, pythonCandidates: [], log: () => {} };
+  return { repoRoot: root, modelsDir, labelsDir, mirrorDir, log: () => {} };
 }
 
 describe('installAssets', () => {

@@ -1,5 +1,4 @@
 import { existsSync } from 'node:fs';
-import { rm, rename } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
   assetPath,
@@ -9,18 +8,16 @@ import {
   type ModelExport,
   type ModelManifest,
 } from '@imgcls/models';
+import { convertCheckpoint } from '@imgcls/densenet-onnx';
 import { fetchAsset } from './fetch-asset';
-import { findTorchPython, runPython } from './torch-python';
 
 export interface InstallOptions {
-  /** Checkout root; export scripts in manifests are relative to it. */
+  /** Checkout root. */
   repoRoot: string;
   modelsDir: string;
   labelsDir: string;
   /** A folder laid out like ../shared/assets (`models/…`, `labels/…`); unset: download. */
   mirrorDir?: string;
-  /** Interpreters to try for exports, best first (see torchPythonCandidates). */
-  pythonCandidates: readonly string[];
   log: (line: string) => void;
 }
 
@@ -54,8 +51,8 @@ export async function installAssets(
 }
 
 /**
- * Runs the manifest's export script when the ONNX file is absent. An existing export is kept:
- * its bytes vary with the local torch, so there is no checksum to tell a stale one apart.
+ * Converts the weights to ONNX in Node (@imgcls/densenet-onnx) when the ONNX file is absent; no
+ * Python is involved. An existing file is kept: the manifest has no checksum for a local export.
  */
 async function exportModel(
   model: ModelManifest,
@@ -66,20 +63,17 @@ async function exportModel(
   if (existsSync(output)) {
     return options.log(`${displayPath(output)} is in place (delete it to export it again)`);
   }
-  const python = findTorchPython(options.pythonCandidates);
-  const partial = join(options.modelsDir, `.${model.file}.${process.pid}.part`);
-  options.log(`exporting ${displayPath(output)} with ${python} (about a minute)`);
-  try {
-    await runPython(python, [
-      join(options.repoRoot, recipe.script),
-      '--weights',
-      assetPath(recipe.weights, options.modelsDir),
-      '--output',
-      partial,
-    ]);
-    await rename(partial, output);
-  } finally {
-    await rm(partial, { force: true });
-  }
-  options.log(`${displayPath(output)} exported`);
+  options.log(`converting ${recipe.weights.file} to ${displayPath(output)}`);
+  const summary = await convertCheckpoint({
+    arch: recipe.arch,
+    weightsFile: assetPath(recipe.weights, options.modelsDir),
+    outFile: output,
+    inputName: model.input.name,
+    outputName: model.output.name,
+    imageSize: model.preprocessing.cropSize,
+    log: (line) => options.log(`  ${line}`),
+  });
+  options.log(
+    `${displayPath(output)} exported: ${summary.parameters} parameters, sha256 ${summary.sha256}`,
+  );
 }

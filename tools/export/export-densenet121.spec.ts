@@ -1,9 +1,8 @@
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import * as ort from 'onnxruntime-node';
-import { assetDirs, loadModelManifest, type ModelManifest } from '@imgcls/models';
-import { installAssets } from '../assets/install-assets';
+import { convertCheckpoint } from '@imgcls/densenet-onnx';
 import { findTorchPython, runPython, torchPythonCandidates } from '../assets/torch-python';
 
 const REPO_ROOT = resolve(__dirname, '..', '..');
@@ -28,17 +27,6 @@ function detectTorchPython(): string | undefined {
   }
 }
 
-/**
- * Makes the synthetic model as `npm run assets` makes densenet121: its manifest without the
- * published ONNX checksum, so the weights are copied from the mirror and exported locally.
- */
-function exportOnlyManifest(): ModelManifest {
-  const manifest = loadModelManifest('densenet121-synthetic', assetDirs(REPO_ROOT).modelsDir);
-  delete manifest.sha256;
-  delete manifest.bytes;
-  return manifest;
-}
-
 async function logits(modelPath: string, input: Float32Array, count: number) {
   const session = await ort.InferenceSession.create(modelPath);
   try {
@@ -51,6 +39,10 @@ async function logits(modelPath: string, input: Float32Array, count: number) {
   }
 }
 
+/**
+ * The Python export is no longer what `npm run assets` runs (that is @imgcls/densenet-onnx, in
+ * Node); it stays as an independent cross-check wherever torch is installed, as in CI.
+ */
 describe('tools/export/export_densenet121.py', () => {
   let root: string;
   beforeAll(() => (root = mkdtempSync(join(tmpdir(), 'export-'))));
@@ -59,17 +51,7 @@ describe('tools/export/export_densenet121.py', () => {
   withTorch(
     'reproduces the shared densenet121-synthetic.onnx from its .pth (batched, max error 1e-3)',
     async () => {
-      const modelsDir = join(root, 'models');
-      const labelsDir = join(root, 'labels');
-      [modelsDir, labelsDir].forEach((dir) => mkdirSync(dir));
-      writeFileSync(
-        join(modelsDir, 'densenet121-synthetic.json'),
-        JSON.stringify(exportOnlyManifest()),
-      );
-      writeFileSync(
-        join(labelsDir, 'imagenet.json'),
-        readFileSync(join(REPO_ROOT, 'labels/imagenet.json')),
-      );
+      const exportedFile = join(root, 'densenet121-synthetic.onnx');
       const batchFile = join(root, 'batch.f32');
       const photos = PHOTOS.map(([file]) => join(SHARED, 'images', file));
       await Promise.all([
@@ -79,18 +61,15 @@ describe('tools/export/export_densenet121.py', () => {
           batchFile,
           ...photos,
         ]),
-        installAssets(['densenet121-synthetic'], {
-          ...{ repoRoot: REPO_ROOT, modelsDir, labelsDir, mirrorDir: join(SHARED, 'assets') },
-          ...{ pythonCandidates: [python as string], log: () => {} },
-        }),
+        runPython(python as string, [
+          join(__dirname, 'export_densenet121.py'),
+          ...['--weights', join(SHARED, 'assets/models/densenet121-synthetic.pth')],
+          ...['--output', exportedFile],
+        ]),
       ]);
 
       const input = new Float32Array(new Uint8Array(readFileSync(batchFile)).buffer);
-      const exported = await logits(
-        join(modelsDir, 'densenet121-synthetic.onnx'),
-        input,
-        PHOTOS.length,
-      );
+      const exported = await logits(exportedFile, input, PHOTOS.length);
       const shared = await logits(
         join(SHARED, 'assets/models/densenet121-synthetic.onnx'),
         input,
@@ -106,6 +85,37 @@ describe('tools/export/export_densenet121.py', () => {
         const rowLogits = Array.from(exported.subarray(row * 1000, (row + 1) * 1000));
         expect(rowLogits.indexOf(Math.max(...rowLogits))).toBe(top1);
       });
+    },
+    180_000,
+  );
+
+  withTorch(
+    'agrees with the Node converter (legacy .pth) within 1e-4 relative on the torchvision-preprocessed photos',
+    async () => {
+      const pythonFile = join(root, 'python.onnx');
+      const nodeFile = join(root, 'node.onnx');
+      const batchFile = join(root, 'batch-node.f32');
+      const photos = PHOTOS.map(([file]) => join(SHARED, 'images', file));
+      await runPython(python as string, [
+        join(__dirname, 'reference_preprocess.py'),
+        ...['--output', batchFile, ...photos],
+      ]);
+      await runPython(python as string, [
+        join(__dirname, 'export_densenet121.py'),
+        ...['--weights', join(SHARED, 'assets/models/densenet121-synthetic-legacy.pth')],
+        ...['--output', pythonFile],
+      ]);
+      await convertCheckpoint({
+        ...{ arch: 'densenet121', inputName: 'input', outputName: 'logits', imageSize: 224 },
+        weightsFile: join(SHARED, 'assets/models/densenet121-synthetic-legacy.pth'),
+        ...{ outFile: nodeFile, log: () => {} },
+      });
+      const input = new Float32Array(new Uint8Array(readFileSync(batchFile)).buffer);
+      const fromPython = await logits(pythonFile, input, PHOTOS.length);
+      const fromNode = await logits(nodeFile, input, PHOTOS.length);
+      const scale = Math.max(...fromPython.map(Math.abs));
+      const maxDiff = Math.max(...fromNode.map((v, i) => Math.abs(v - (fromPython[i] as number))));
+      expect(maxDiff).toBeLessThanOrEqual(1e-4 * scale);
     },
     180_000,
   );

@@ -13,17 +13,37 @@ describe('the manifests in models/ and labels/', () => {
     expect(model.output.shape).toEqual(['N', labels.classes]);
   });
 
-  it('lists the three models', () => {
+  it('lists the models', () => {
     expect(listModelNames(modelsDir)).toEqual([
       'densenet121',
       'densenet121-synthetic',
+      'densenet161',
+      'densenet169',
+      'densenet201',
       'mobilenetv2-12-int8',
     ]);
   });
 
-  it('makes densenet121 locally from torchvision weights checked by their 8-hex prefix', () => {
+  it.each(['densenet161', 'densenet169', 'densenet201'])(
+    'makes %s like densenet121, from its own weights and architecture',
+    (name) => {
+      const model = loadModelManifest(name, modelsDir);
+      expect(model.export?.arch).toBe(name);
+      expect(model.export?.weights.file).toMatch(new RegExp(`^${name}-[0-9a-f]{8}\\.pth$`));
+      expect(model.export?.weights.sha256Prefix).toBe(model.export?.weights.file.slice(-12, -4));
+      const base = loadModelManifest('densenet121', modelsDir);
+      expect([model.input, model.output, model.preprocessing]).toEqual([
+        base.input,
+        base.output,
+        base.preprocessing,
+      ]);
+    },
+  );
+
+  it('makes densenet121 locally (in Node) from torchvision weights checked by their 8-hex prefix', () => {
     const model = loadModelManifest('densenet121', modelsDir);
     expect(model.sha256).toBeUndefined();
+    expect(model.export?.arch).toBe('densenet121');
     expect(model.export?.weights).toEqual({
       file: 'densenet121-a639ec97.pth',
       url: 'https://download.pytorch.org/models/densenet121-a639ec97.pth',
@@ -57,7 +77,7 @@ describe('loadModelManifest', () => {
 
   it('names the available models when the name is unknown', () => {
     expect(() => loadModelManifest('resnet50', modelsDir)).toThrow(
-      /unknown model "resnet50".*available: densenet121, densenet121-synthetic, mobilenetv2-12-int8$/,
+      /unknown model "resnet50".*available: densenet121, densenet121-synthetic, densenet161, densenet169, densenet201, mobilenetv2-12-int8$/,
     );
   });
 

@@ -84,7 +84,7 @@ function checkInputShape(fields: FieldReader, manifest: ModelManifest): void {
 
 function readExport(fields: FieldReader): ModelExport {
   return {
-    script: fields.string('script'),
+    arch: fields.string('arch', MODEL_NAME, 'an architecture name such as densenet121'),
     weights: readAssetFile(fields.object('weights'), { checksumRequired: true }),
   };
 }

@@ -48,17 +48,17 @@ export interface ModelPreprocessing {
   std: readonly [number, number, number];
 }
 
-/** How an ONNX file is made locally from PyTorch weights (`npm run assets` runs `script`). */
+/** How an ONNX file is made locally from PyTorch weights (`npm run assets` converts them in Node). */
 export interface ModelExport {
-  /** Python script, relative to the repository root; takes `--weights PATH --output PATH`. */
-  script: string;
+  /** torchvision architecture the state dict is for (`densenet121`, …): see @imgcls/densenet-onnx. */
+  arch: string;
   /** The state dict it reads; fetched into the models folder like any asset. */
   weights: AssetFile;
 }
 
 /**
  * `models/<name>.json`. The ONNX file is either a fixed artifact (`sha256` set: fetched and
- * checked) or made locally by `export` (no `sha256`: its bytes depend on the local exporter).
+ * checked) or made locally by `export` (no `sha256`: only the weights it is made from are checked).
  */
 export interface ModelManifest extends AssetFile {
   /** Same as the manifest's file name without `.json`; what `MODEL` selects. */
