@@ -1,26 +1,29 @@
 import { CLASSIFY_QUEUE } from '@imgcls/contracts';
-import { onShutdownSignal, runMain } from '@imgcls/env';
+import { listenError, loggedReconnect, onShutdownSignal, runMain } from '@imgcls/env';
 import { configureDecoder } from '@imgcls/preprocessing';
 import IORedis from 'ioredis';
-import pino from 'pino';
+import pino, { type Logger } from 'pino';
 import { loadModel } from './boot';
 import { ClassifyProcessor } from './classify/classify.processor';
 import { createClassifyWorker } from './classify/classify.worker';
-import { loadWorkerConfig } from './config';
+import { loadWorkerConfig, type WorkerConfig } from './config';
 import { Heartbeat } from './heartbeat/heartbeat';
 import { boundPort, serveMetrics } from './metrics/metrics-server';
 import { WorkerMetrics } from './metrics/worker-metrics';
 
 async function main(): Promise<void> {
   const config = loadWorkerConfig();
+  // `npm start` checks both apps' environment before starting either.
+  if (process.argv.includes('--check-env')) return;
   const logger = pino({ level: config.logLevel, base: { service: 'worker', pid: process.pid } });
   configureDecoder({ threadsPerImage: 1 });
   // A worker whose model thread died must not go on taking jobs: it exits, its held jobs
   // go to other workers when their locks lapse, and its supervisor starts a fresh one.
-  const model = await loadModel(config, (error) => {
-    logger.fatal({ err: error }, 'the model thread died; exiting');
+  const fatal = (message: string) => (error: Error) => {
+    logger.fatal({ err: error }, message);
     process.exit(1);
-  });
+  };
+  const model = await loadModel(config, fatal('the model thread died; exiting'));
   logger.info({ model: model.description }, 'model loaded');
 
   const metrics = new WorkerMetrics();
@@ -28,9 +31,18 @@ async function main(): Promise<void> {
     metrics.registry,
     config.metricsHost,
     config.metricsPort,
+  ).catch((error: unknown) => {
+    throw listenError(error, 'METRICS_PORT', config.metricsPort, config.metricsHost);
+  });
+  const redis = connectRedis(config, logger);
+  // Registered before taking any job, so a worker of another model never takes one.
+  const heartbeat = new Heartbeat(
+    redis,
+    model.description,
+    { ...config, intervalMs: config.heartbeatIntervalMs, ttlMs: config.heartbeatTtlMs },
+    logger,
   );
-  const redis = new IORedis(config.redisUrl, { maxRetriesPerRequest: null });
-  redis.on('error', (error: Error) => logger.warn(`redis: ${error.message}`));
+  await heartbeat.start(fatal('the queue now serves another model; exiting'));
   const processor = new ClassifyProcessor({
     ...model,
     redis,
@@ -38,15 +50,8 @@ async function main(): Promise<void> {
     metrics,
     maxImagePixels: config.maxImagePixels,
   });
-  const worker = createClassifyWorker(processor, config, logger);
+  const worker = createClassifyWorker(processor, config, logger, () => redis.status === 'ready');
   await worker.waitUntilReady();
-  const heartbeat = new Heartbeat(
-    redis,
-    model.description,
-    { ...config, intervalMs: config.heartbeatIntervalMs, ttlMs: config.heartbeatTtlMs },
-    logger,
-  );
-  await heartbeat.start();
   logger.info(
     {
       queue: CLASSIFY_QUEUE,
@@ -57,16 +62,43 @@ async function main(): Promise<void> {
     'worker ready',
   );
 
-  onShutdownSignal(async (signal) => {
-    logger.info({ signal }, 'stopping: finishing the jobs in hand');
-    await heartbeat.stop(); // no longer counted as ready
-    // close() stops taking jobs and waits for the active ones to finish.
-    await worker.close();
-    redis.disconnect();
-    metricsServer.close();
-    await model.classifier.release();
-    logger.info('stopped');
+  onShutdownSignal(
+    async () => {
+      logger.info('stopping: finishing the jobs in hand');
+      await heartbeat.stop(); // no longer counted as ready
+      // close() stops taking jobs and waits for the active ones to finish.
+      await worker.close();
+      redis.disconnect();
+      metricsServer.close();
+      await model.classifier.release();
+      logger.info('stopped');
+    },
+    {
+      timeoutMs: config.shutdownTimeoutMs,
+      abandoned: () => abandonedJobs(processor.jobsInHand()),
+      log: (line) => logger.warn(line),
+    },
+  );
+}
+
+/** One connection for heartbeats and uploads; it alone reports reconnect attempts. */
+function connectRedis(config: WorkerConfig, logger: Logger): IORedis {
+  const redis = new IORedis(config.redisUrl, {
+    maxRetriesPerRequest: null,
+    retryStrategy: loggedReconnect(config.redisUrl, (line) => logger.warn(line)),
   });
+  redis.on('error', (error: Error) => {
+    if (redis.status === 'ready') logger.warn(`redis: ${error.message}`);
+  });
+  return redis;
+}
+
+function abandonedJobs(ids: string[]): string {
+  if (ids.length === 0) return 'no job was in hand';
+  return (
+    `${ids.length} job(s) in hand (${ids.join(', ')}); another worker takes them over once ` +
+    'their locks lapse (LOCK_DURATION_MS)'
+  );
 }
 
 runMain(main);

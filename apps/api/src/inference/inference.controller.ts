@@ -1,9 +1,15 @@
-import { Controller, Headers, HttpCode, Post, Query, Req, Res } from '@nestjs/common';
-import { ServiceError, type ClassifyResponse, type JobAccepted } from '@imgcls/contracts';
+import { Controller, HttpCode, Post, Query, Req, Res } from '@nestjs/common';
+import {
+  MAX_TOP_K,
+  ServiceError,
+  type ClassifyResponse,
+  type JobAccepted,
+} from '@imgcls/contracts';
 import type { Request, Response } from 'express';
 import type { RequestLocals } from '../observability/request-log.middleware';
 import { InferenceService } from './inference.service';
 import { UploadReader } from './upload-reader';
+import { WorkerPresence } from './worker-presence';
 import { ApiErrors, ApiKeyProtected } from '../docs/api-docs.decorators';
 import { ref } from '../docs/schemas';
 import {
@@ -19,6 +25,7 @@ export class InferenceController {
   constructor(
     private readonly uploads: UploadReader,
     private readonly inference: InferenceService,
+    private readonly presence: WorkerPresence,
   ) {}
 
   /**
@@ -38,7 +45,7 @@ export class InferenceController {
   @ApiQuery({
     name: 'top_k',
     required: false,
-    schema: { type: 'integer', minimum: 1, maximum: 20 },
+    schema: { type: 'integer', minimum: 1, maximum: MAX_TOP_K },
   })
   @ApiQuery({ name: 'mode', required: false, enum: ['sync', 'async'] })
   @ApiHeader({ name: 'Prefer', required: false, description: '`respond-async` (RFC 7240)' })
@@ -56,10 +63,12 @@ export class InferenceController {
     @Res({ passthrough: true }) res: Response,
     @Query('top_k') topK?: string,
     @Query('mode') mode?: string,
-    @Headers('prefer') prefer?: string,
   ): Promise<ClassifyResponse | JobAccepted> {
-    const wantsAsync = prefersAsync(mode, prefer);
+    // Read from the request, not with @Headers('prefer'): that decorator adds a second,
+    // required `prefer` parameter to the OpenAPI document, and Swagger UI then refuses to send.
+    const wantsAsync = prefersAsync(mode, req.get('prefer'));
     await this.inference.admit();
+    if (!wantsAsync) await this.presence.requireWorker();
     const image = await this.uploads.read(req, res);
     const outcome = await this.inference.classify(image, {
       topK,
