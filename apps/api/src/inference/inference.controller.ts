@@ -68,8 +68,10 @@ export class InferenceController {
     // required `prefer` parameter to the OpenAPI document, and Swagger UI then refuses to send.
     const wantsAsync = prefersAsync(mode, req.get('prefer'));
     await this.inference.admit();
-    if (!wantsAsync) await this.presence.requireWorker();
     const image = await this.uploads.read(req, res);
+    // After the body, not before: a refusal sent mid-upload (with Connection: close) reaches
+    // most clients as a broken pipe, not as this message. The upload is bounded and local.
+    if (!wantsAsync) await this.presence.requireWorker();
     const outcome = await this.inference.classify(image, {
       topK,
       requestId: (res.locals as RequestLocals).requestId,
