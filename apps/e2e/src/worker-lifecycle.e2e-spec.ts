@@ -74,6 +74,7 @@ describe('stopping a worker while Redis is unreachable (densenet121-synthetic: a
     });
   });
   afterAll(async () => {
+    await redis?.start(); // the test stopped it; the stack's keys are removed from it
     await stack?.stop();
     await redis?.stop();
   });
