@@ -8,7 +8,13 @@ export function createApiLogger(level: string): Logger {
 }
 
 /** Nest's start-up chatter (one line per module and route) would bury the listening URL. */
-const CHATTY_CONTEXTS = new Set(['InstanceLoader', 'RoutesResolver', 'RouterExplorer']);
+const CHATTY_CONTEXTS = new Set([
+  'InstanceLoader',
+  'RoutesResolver',
+  'RouterExplorer',
+  'NestFactory',
+  'NestApplication',
+]);
 
 /** Nest's own messages (startup, errors) as JSON lines through the same logger. */
 export class NestPinoLogger implements LoggerService {
@@ -23,6 +29,11 @@ export class NestPinoLogger implements LoggerService {
   }
 
   error(message: unknown, trace?: string, context?: string): void {
+    // NestApplication logs a failed listen, which main() reports itself as one line with the fix.
+    if (context === 'NestApplication') {
+      this.logger.debug({ context, trace }, String(message));
+      return;
+    }
     this.logger.error({ context, trace }, String(message));
   }
 
