@@ -6,6 +6,11 @@ import type { ReadableStream } from 'node:stream/web';
 const MIB = 1024 * 1024;
 // Without a Content-Length there is no percentage; report every so many bytes instead.
 const PROGRESS_EVERY_BYTES = 32 * MIB;
+/** What to do when the network is not there (docs/troubleshooting.md says more). */
+const OFFLINE_HINT =
+  'Offline? Put the file into models/ yourself (its manifest gives the name and SHA-256), or ' +
+  'try the service with a real model from the shared test assets: ' +
+  '`npm run assets:test && MODEL=mobilenetv2-12-int8 npm start` (docs/troubleshooting.md)';
 
 /**
  * Streams `url` into `destination` (following redirects, as GitHub's raw links need). Reports
@@ -17,7 +22,7 @@ export async function downloadFile(
   log: (line: string) => void,
 ): Promise<void> {
   const response = await fetch(url, { redirect: 'follow' }).catch((error: unknown) => {
-    throw new Error(`cannot download ${url}: ${networkReason(error)}`);
+    throw new Error(`cannot download ${url}: ${networkReason(error)}. ${OFFLINE_HINT}`);
   });
   if (!response.ok || response.body === null) {
     throw new Error(`cannot download ${url}: the server answered ${response.status}`);
