@@ -25,6 +25,12 @@ async function main(): Promise<void> {
   };
   const model = await loadModel(config, fatal('the model thread died; exiting'));
   logger.info({ model: model.description }, 'model loaded');
+  // `npm run check:model`: the manifest, the files, their checksums and a warm-up run, no Redis.
+  if (process.argv.includes('--check-model')) {
+    await model.classifier.release();
+    console.log(`model ${model.description.name} OK: it loads, its labels match, and it runs`);
+    return;
+  }
 
   const metrics = new WorkerMetrics();
   const metricsServer = await serveMetrics(
