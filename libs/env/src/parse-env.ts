@@ -27,7 +27,8 @@ export function parseEnv<S>(env: NodeJS.ProcessEnv, specs: S): CleanedEnv<S> {
 }
 
 function exampleOf(name: string, specs: unknown): string {
-  const spec = (specs as Record<string, { example?: string; default?: unknown } | undefined>)[name];
+  type Spec = { example?: string; default?: string | number | boolean | string[] };
+  const spec = (specs as Record<string, Spec | undefined>)[name];
   const example = spec?.example ?? spec?.default;
   if (example === undefined || (Array.isArray(example) && example.length === 0)) return '';
   return ` (e.g. ${name}=${Array.isArray(example) ? example.join(',') : String(example)})`;

@@ -16,6 +16,8 @@ export interface HeartbeatOptions {
   intervalMs: number;
   /** A heartbeat not refreshed within this long is gone: the worker counts as dead. */
   ttlMs: number;
+  /** Defaults to `hostname:pid`, unique across hosts sharing one Redis. */
+  workerId?: string;
 }
 
 /**
@@ -38,7 +40,7 @@ export class Heartbeat {
     const host = hostname();
     this.keys = workerRegistryKeys(options.queuePrefix);
     this.beat = {
-      worker_id: `${host}:${process.pid}`,
+      worker_id: options.workerId ?? `${host}:${process.pid}`,
       pid: process.pid,
       hostname: host,
       started_at: new Date().toISOString(),
