@@ -9,7 +9,7 @@ import { ServiceError } from '@imgcls/contracts';
 import { API_CONFIG, type ApiConfig } from '../config';
 import { ClassifyQueue } from '../queue/classify-queue';
 
-/** A count of live workers this recent is good enough for admission. */
+/** A count of live workers this recent is good enough for admission (while there are some). */
 const FRESH_MS = 1_000;
 /** While no worker is alive, the log says so this often. */
 const WARN_EVERY_MS = 60_000;
@@ -56,7 +56,8 @@ export class WorkerPresence implements OnApplicationBootstrap, OnApplicationShut
 
   private async liveWorkers(): Promise<number> {
     const now = Date.now();
-    if (now - this.checkedAtMs < FRESH_MS) return this.workers;
+    // Only a positive count is reused: a worker that just started is seen at once.
+    if (this.workers > 0 && now - this.checkedAtMs < FRESH_MS) return this.workers;
     this.workers = (await this.queue.workers()).length;
     this.checkedAtMs = now;
     if (this.workers === 0 && now - this.warnedAtMs >= WARN_EVERY_MS) {
