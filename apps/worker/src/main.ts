@@ -3,7 +3,7 @@ import { listenError, loggedReconnect, onShutdownSignal, runMain } from '@imgcls
 import { configureDecoder } from '@imgcls/preprocessing';
 import IORedis from 'ioredis';
 import pino, { type Logger } from 'pino';
-import { loadModel } from './boot';
+import { loadModel, type LoadedModel } from './boot';
 import { ClassifyProcessor } from './classify/classify.processor';
 import { createClassifyWorker } from './classify/classify.worker';
 import { loadWorkerConfig, type WorkerConfig } from './config';
@@ -19,11 +19,7 @@ async function main(): Promise<void> {
   configureDecoder({ threadsPerImage: 1 });
   // A worker whose model thread died must not go on taking jobs: it exits, its held jobs
   // go to other workers when their locks lapse, and its supervisor starts a fresh one.
-  const fatal = (message: string) => (error: Error) => {
-    logger.fatal({ err: error }, message);
-    process.exit(1);
-  };
-  const model = await loadModel(config, fatal('the model thread died; exiting'));
+  const model = await loadModel(config, fatal(logger, 'the model thread died; exiting'));
   logger.info({ model: model.description }, 'model loaded');
   // `npm run check:model`: the manifest, the files, their checksums and a warm-up run, no Redis.
   if (process.argv.includes('--check-model')) {
@@ -31,14 +27,24 @@ async function main(): Promise<void> {
     console.log(`model ${model.description.name} OK: it loads, its labels match, and it runs`);
     return;
   }
+  const serving = await serve(config, logger, model);
+  onShutdownSignal(serving.stop, {
+    timeoutMs: config.shutdownTimeoutMs,
+    abandoned: serving.abandoned,
+    log: (line) => logger.warn(line),
+  });
+}
 
+/** Registers the worker, then takes jobs; resolves once it does. */
+async function serve(
+  config: WorkerConfig,
+  logger: Logger,
+  model: LoadedModel,
+): Promise<{ stop: () => Promise<void>; abandoned: () => string }> {
   const metrics = new WorkerMetrics();
-  const metricsServer = await serveMetrics(
-    metrics.registry,
-    config.metricsHost,
-    config.metricsPort,
-  ).catch((error: unknown) => {
-    throw listenError(error, 'METRICS_PORT', config.metricsPort, config.metricsHost);
+  const { metricsHost: host, metricsPort: port } = config;
+  const metricsServer = await serveMetrics(metrics.registry, host, port).catch((error) => {
+    throw listenError(error, 'METRICS_PORT', port, host);
   });
   const redis = connectRedis(config, logger);
   // Registered before taking any job, so a worker of another model never takes one.
@@ -48,44 +54,33 @@ async function main(): Promise<void> {
     { ...config, intervalMs: config.heartbeatIntervalMs, ttlMs: config.heartbeatTtlMs },
     logger,
   );
-  await heartbeat.start(fatal('the queue now serves another model; exiting'));
-  const processor = new ClassifyProcessor({
-    ...model,
-    redis,
-    logger,
-    metrics,
-    maxImagePixels: config.maxImagePixels,
-  });
+  await heartbeat.start(fatal(logger, 'the queue now serves another model; exiting'));
+  const { maxImagePixels } = config;
+  const processor = new ClassifyProcessor({ ...model, redis, logger, metrics, maxImagePixels });
   const worker = createClassifyWorker(processor, config, logger, () => redis.status === 'ready');
   await worker.waitUntilReady();
+  const metricsUrl = `http://${host}:${boundPort(metricsServer)}/metrics`;
+  const { queuePrefix: prefix, concurrency } = config;
   logger.info(
-    {
-      queue: CLASSIFY_QUEUE,
-      prefix: config.queuePrefix,
-      concurrency: config.concurrency,
-      metrics_url: `http://${config.metricsHost}:${boundPort(metricsServer)}/metrics`,
-    },
+    { queue: CLASSIFY_QUEUE, prefix, concurrency, metrics_url: metricsUrl },
     'worker ready',
   );
-
-  onShutdownSignal(
-    async () => {
-      logger.info('stopping: finishing the jobs in hand');
-      await heartbeat.stop(); // no longer counted as ready
-      // close() stops taking jobs and waits for the active ones to finish.
-      await worker.close();
-      redis.disconnect();
-      metricsServer.close();
-      await model.classifier.release();
-      logger.info('stopped');
-    },
-    {
-      timeoutMs: config.shutdownTimeoutMs,
-      abandoned: () => abandonedJobs(processor.jobsInHand()),
-      log: (line) => logger.warn(line),
-    },
-  );
+  const stop = async () => {
+    logger.info('stopping: finishing the jobs in hand');
+    await heartbeat.stop(); // no longer counted as ready
+    await worker.close(); // stops taking jobs, waits for the active ones
+    redis.disconnect();
+    metricsServer.close();
+    await model.classifier.release();
+    logger.info('stopped');
+  };
+  return { stop, abandoned: () => abandonedJobs(processor.jobsInHand()) };
 }
+
+const fatal = (logger: Logger, message: string) => (error: Error) => {
+  logger.fatal({ err: error }, message);
+  process.exit(1);
+};
 
 /** One connection for heartbeats and uploads; it alone reports reconnect attempts. */
 function connectRedis(config: WorkerConfig, logger: Logger): IORedis {
