@@ -50,7 +50,7 @@ export async function announceStandInWorker(
       JSON.stringify(beat),
       modelKey(beat.model),
     );
-    if (conflict !== null) throw new Error(`the stand-in was refused: ${String(conflict)}`);
+    if (typeof conflict === 'string') throw new Error(`the stand-in was refused: ${conflict}`);
   } finally {
     redis.disconnect();
   }
