@@ -145,6 +145,10 @@ describe('Redis unreachable from the start', () => {
         expect(lines[0]).toContain('Is redis-server running there? Check REDIS_URL');
         expect(proc.log).not.toContain('ECONNREFUSED');
       }
+      // Nothing to hand back to a Redis that never came: the api stops at once, cleanly.
+      const stopped = await signalAndTime(api, 'SIGTERM');
+      expect(stopped.code).toBe(0);
+      expect(stopped.ms).toBeLessThan(10_000);
     } finally {
       await Promise.all([api.stop('SIGKILL'), worker.stop('SIGKILL')]);
     }

@@ -145,7 +145,9 @@ export class ClassifyQueue implements OnApplicationShutdown {
   }
 
   async onApplicationShutdown(): Promise<void> {
-    await Promise.allSettled([this.events.close(), this.queue.close()]);
+    const closing = Promise.allSettled([this.events.close(), this.queue.close()]);
+    // With Redis away there is nothing to close cleanly, and waiting would hang the stop.
+    if (this.redis.status === 'ready') await closing;
     this.redis.disconnect();
   }
 
