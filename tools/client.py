@@ -6,7 +6,8 @@
 Posts the file as the multipart field `file` to /run_inference and prints its class id and
 name (`n01440764 tench`), or with --json the api's whole answer. An error answer is printed as
 `error: CODE: message` on stderr and exits 1. If the api hands back a job instead of a result
-(202: the job outlived the api's SYNC_TIMEOUT_MS), the job is polled until it ends.
+(202: the job outlived the api's SYNC_TIMEOUT_MS), it says so on stderr and polls the job
+until it ends or --timeout passes.
 """
 
 from __future__ import annotations
@@ -85,7 +86,9 @@ def headers(api_key: str | None) -> dict[str, str]:
     return {"Accept": "application/json", **({"x-api-key": api_key} if api_key else {})}
 
 
-def classify(url: str, path: str, data: bytes, api_key: str | None) -> dict[str, Any]:
+def classify(
+    url: str, path: str, data: bytes, api_key: str | None, timeout_s: float = WAIT_TIMEOUT_S
+) -> dict[str, Any]:
     body, content_type = multipart_file(path, data)
     request = urllib.request.Request(
         f"{url}/run_inference",
@@ -95,16 +98,20 @@ def classify(url: str, path: str, data: bytes, api_key: str | None) -> dict[str,
     )
     status, answer = request_json(request)
     if status == 202 and isinstance(answer, dict) and isinstance(answer.get("job_id"), str):
-        return wait_for_job(url, answer["job_id"], api_key)
+        job_id = answer["job_id"]
+        print(f"queued as job {job_id}; waiting up to {timeout_s:g} s (--timeout)", file=sys.stderr)
+        return wait_for_job(url, job_id, api_key, timeout_s)
     if status != 200 or not isinstance(answer, dict) or "class_id" not in answer:
         raise ApiError("BAD_RESPONSE", f"the api answered {status} without a classification")
     return answer
 
 
-def wait_for_job(url: str, job_id: str, api_key: str | None) -> dict[str, Any]:
+def wait_for_job(
+    url: str, job_id: str, api_key: str | None, timeout_s: float = WAIT_TIMEOUT_S
+) -> dict[str, Any]:
     """Polls GET /jobs/{id} with doubling delays until the job ends or the time runs out."""
     job_url = f"{url}/jobs/{urllib.parse.quote(job_id, safe='')}"
-    deadline = time.monotonic() + WAIT_TIMEOUT_S
+    deadline = time.monotonic() + timeout_s
     delay_s = 0.1
     while True:
         _, state = request_json(urllib.request.Request(job_url, headers=headers(api_key)))
@@ -118,7 +125,8 @@ def wait_for_job(url: str, job_id: str, api_key: str | None) -> dict[str, Any]:
         if status not in ("queued", "running"):
             raise ApiError("BAD_RESPONSE", f"job {job_id}: unexpected state {state!r}")
         if time.monotonic() + delay_s > deadline:
-            raise ApiError("TIMEOUT", f"job {job_id} did not finish within {WAIT_TIMEOUT_S} s")
+            message = f"job {job_id} did not finish within {timeout_s:g} s; it may still run: GET {job_url}"
+            raise ApiError("TIMEOUT", message)
         time.sleep(delay_s)
         delay_s = min(delay_s * 2, 2.0)
 
@@ -142,6 +150,12 @@ def main(argv: list[str] | None = None) -> None:
         help="sent as x-api-key (default: $IMGCLS_API_KEY)",
     )
     parser.add_argument("--json", action="store_true", help="print the api's whole JSON answer")
+    parser.add_argument(
+        "--timeout",
+        type=float,
+        default=WAIT_TIMEOUT_S,
+        help=f"give up waiting for a queued job after this many seconds (default {WAIT_TIMEOUT_S})",
+    )
     args = parser.parse_args(argv)
 
     try:
@@ -150,7 +164,7 @@ def main(argv: list[str] | None = None) -> None:
     except OSError as failure:
         fail(f"cannot read {args.image}: {failure.strerror}")
     try:
-        result = classify(args.url.rstrip("/"), args.image, data, args.api_key)
+        result = classify(args.url.rstrip("/"), args.image, data, args.api_key, args.timeout)
     except ApiError as error:
         fail(f"{error.code}: {error.message}")
     if args.json:

@@ -19,6 +19,12 @@ export interface DownloadOptions {
   allowLoopbackHttp?: boolean;
 }
 
+/** What to do when the network is not there (docs/troubleshooting.md says more). */
+const OFFLINE_HINT =
+  'Offline? Put the file into models/ yourself (its manifest gives the name and SHA-256), or ' +
+  'try the service with a real model from the shared test assets: ' +
+  '`npm run assets:test && MODEL=mobilenetv2-12-int8 npm start` (docs/troubleshooting.md)';
+
 /**
  * Streams `url` into `destination` over https, following at most MAX_REDIRECTS redirects (each
  * to https), and stops as soon as the body passes `maxBytes` (or refuses from Content-Length
@@ -52,7 +58,7 @@ async function follow(url: string, options: DownloadOptions): Promise<Response> 
   for (let hop = 0; ; hop += 1) {
     checkScheme(current, options, url);
     const response = await fetch(current, { redirect: 'manual' }).catch((error: unknown) => {
-      throw new Error(`cannot download ${url}: ${networkReason(error)}`);
+      throw new Error(`cannot download ${url}: ${networkReason(error)}. ${OFFLINE_HINT}`);
     });
     const location = response.headers.get('location');
     if (response.status < 300 || response.status >= 400 || location === null) {

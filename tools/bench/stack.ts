@@ -77,7 +77,7 @@ export async function startBenchStack(
     await Promise.all(workers.map((w) => w.waitFor(/"msg":"worker ready"/)));
     // The api logs its real address as JSON; older builds printed a plain line.
     const match = await api.waitFor(
-      /"url":"(http:\/\/[^"]+)","msg":"api listening"|api listening on (http:\/\/\S+)/,
+      /"url":"(http:\/\/[^"]+)","msg":"api listening|api listening on (http:\/\/[^\s"]+)/,
     );
     const url = match[1] ?? match[2] ?? '';
     const inferenceUrl = new URL('/run_inference', url);

@@ -13,6 +13,7 @@ import { HeaderLimitMiddleware } from './http/header-limit.middleware';
 import { InferenceController } from './inference/inference.controller';
 import { InferenceService } from './inference/inference.service';
 import { UploadReader } from './inference/upload-reader';
+import { WorkerPresence } from './inference/worker-presence';
 import { JobsController } from './jobs/jobs.controller';
 import { JobsService } from './jobs/jobs.service';
 import { DrainMiddleware, ShutdownDrain } from './lifecycle/shutdown-drain';
@@ -49,6 +50,7 @@ export class AppModule implements NestModule {
         JobsService,
         ShutdownDrain,
         UploadReader,
+        WorkerPresence,
       ],
     };
   }

@@ -15,9 +15,16 @@ describe('loadApiConfig', () => {
   it('names each bad variable in one startup error', () => {
     expect(() => loadApiConfig({ REDIS_URL: 'x', MAX_UPLOAD_BYTES: 'ten' })).toThrow(
       new StartupError(
-        'Invalid environment: REDIS_URL="x" is not a redis:// URL (e.g. redis://127.0.0.1:6379); ' +
-          'MAX_UPLOAD_BYTES="ten" must be a whole number ≥ 1',
+        'Invalid environment: REDIS_URL="x" is not a redis:// URL (e.g. REDIS_URL=redis://127.0.0.1:6379); ' +
+          'MAX_UPLOAD_BYTES="ten" must be a whole number ≥ 1 (e.g. MAX_UPLOAD_BYTES=10485760)',
       ),
+    );
+  });
+
+  it('refuses a TOP_K above what a request may ask for, and an impossible HOST', () => {
+    expect(() => loadApiConfig({ TOP_K: '50', HOST: '0.0.0.0.0' })).toThrow(
+      'HOST="0.0.0.0.0" must be an IP address or a host name (0.0.0.0 listens on every interface) ' +
+        '(e.g. HOST=127.0.0.1); TOP_K="50" must be a whole number from 1 to 20 (e.g. TOP_K=5)',
     );
   });
 });

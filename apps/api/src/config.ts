@@ -1,4 +1,13 @@
-import { SHARED_ENV, commaList, host, listenPort, parseEnv, positiveInt } from '@imgcls/env';
+import { MAX_TOP_K } from '@imgcls/contracts';
+import {
+  SHARED_ENV,
+  commaList,
+  hostAddress,
+  intRange,
+  listenPort,
+  parseEnv,
+  positiveInt,
+} from '@imgcls/env';
 
 /** Everything the api reads from the environment, parsed once at boot. */
 export interface ApiConfig {
@@ -41,6 +50,8 @@ export interface ApiConfig {
   readonly apiKeys: readonly string[];
   /** Origins allowed by CORS; empty means CORS is off. */
   readonly corsOrigins: readonly string[];
+  /** An orderly stop that takes longer is abandoned (exit 1). */
+  readonly shutdownTimeoutMs: number;
 }
 
 export const API_CONFIG = Symbol('API_CONFIG');
@@ -48,7 +59,7 @@ export const API_CONFIG = Symbol('API_CONFIG');
 /** Every variable the api reads, with its validator and default. */
 const API_ENV = {
   ...SHARED_ENV,
-  HOST: host({ default: '127.0.0.1' }),
+  HOST: hostAddress({ default: '127.0.0.1' }),
   PORT: listenPort({ default: 5000 }),
   MAX_UPLOAD_BYTES: positiveInt({ default: 10 * 1024 * 1024 }),
   MAX_IMAGE_SIDE_PX: positiveInt({ default: 10_000 }),
@@ -58,7 +69,7 @@ const API_ENV = {
   RESULT_MAX_COUNT: positiveInt({ default: 10_000 }),
   IMAGE_TTL_S: positiveInt({ default: 600 }),
   JOB_ATTEMPTS: positiveInt({ default: 3 }),
-  TOP_K: positiveInt({ default: 5 }),
+  TOP_K: intRange(1, MAX_TOP_K)({ default: 5 }),
   REQUEST_TIMEOUT_MS: positiveInt({ default: 30_000 }),
   HEADERS_TIMEOUT_MS: positiveInt({ default: 10_000 }),
   MAX_HEADER_BYTES: positiveInt({ default: 16 * 1024 }),
@@ -102,5 +113,6 @@ export function loadApiConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
     jobDeadlineMs: e.JOB_DEADLINE_MS,
     apiKeys: e.API_KEYS,
     corsOrigins: e.CORS_ORIGINS,
+    shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
   };
 }

@@ -1,6 +1,7 @@
 import { TEST_REDIS_URL } from '@imgcls/testing';
 import { classifySync, getJob, photo, submitAsync, waitForJob } from './support/jobs';
 import { QueueProbe } from './support/queue-probe';
+import { announceStandInWorker } from './support/stand-in-worker';
 import { startStack, type Stack } from './support/stack';
 
 const UUID_V4 = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
@@ -99,8 +100,9 @@ describe('a synchronous request that outlives SYNC_TIMEOUT_MS', () => {
   let probe: QueueProbe;
 
   beforeAll(async () => {
-    // No worker at first, so jobs wait in the queue.
+    // No real worker at first, so jobs wait in the queue; a stand-in gets them admitted.
     stack = await startStack({ workers: 0, env: { SYNC_TIMEOUT_MS: '500' } });
+    await announceStandInWorker(stack.prefix);
     probe = new QueueProbe(stack.prefix, TEST_REDIS_URL);
   });
   afterAll(async () => {

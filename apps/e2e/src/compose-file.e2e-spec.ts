@@ -89,7 +89,9 @@ describe('docker-compose.yml', () => {
       scripts: Record<string, string>;
     };
     const apiLaunch = `node ${API_NODE_FLAGS.join(' ')} dist/apps/api/apps/api/src/main.js`;
-    for (const name of ['start', 'start:api']) expect(scripts[name]).toContain(apiLaunch);
+    expect(scripts['start:api']).toContain(apiLaunch);
+    expect(scripts['start']).toContain('tools/start/start.sh');
+    expect(readFileSync(join(ROOT, 'tools/start/start.sh'), 'utf8')).toContain(apiLaunch);
   });
 });
 

@@ -69,7 +69,7 @@ describe('the compose services as local processes', () => {
     const worker = start('worker');
     const api = start('api');
     await worker.waitFor(/"msg":"worker ready"/);
-    const [, url = ''] = await api.waitFor(/"url":"(http:\/\/[^"]+)","msg":"api listening"/);
+    const [, url = ''] = await api.waitFor(/"url":"(http:\/\/[^"]+)","msg":"api listening on /);
     expect(url).toMatch(/^http:\/\/(0\.0\.0\.0|\[::\]|127\.0\.0\.1):\d+$/); // HOST=0.0.0.0 from compose
     const local = url.replace(/0\.0\.0\.0|\[::\]/, '127.0.0.1');
 

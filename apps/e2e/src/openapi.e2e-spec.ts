@@ -20,7 +20,8 @@ describe('the OpenAPI document', () => {
   addFormats(ajv);
 
   beforeAll(async () => {
-    stack = await startStack();
+    // debug: Nest's route-mapping lines, which this suite reads, are logged at debug only.
+    stack = await startStack({ env: { LOG_LEVEL: 'debug' } });
     doc = (await (await fetch(`${stack.url}/docs-json`)).json()) as OpenApiDocument;
     ajv.addSchema({ $id: 'openapi', components: doc.components });
   });

@@ -1,4 +1,12 @@
-import { SHARED_ENV, count, host, listenPort, parseEnv, positiveInt, str } from '@imgcls/env';
+import {
+  SHARED_ENV,
+  count,
+  hostAddress,
+  listenPort,
+  parseEnv,
+  positiveInt,
+  str,
+} from '@imgcls/env';
 import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 
@@ -34,6 +42,8 @@ export interface WorkerConfig {
   readonly heartbeatIntervalMs: number;
   /** A worker silent for this long counts as gone (readiness, `GET /models`). */
   readonly heartbeatTtlMs: number;
+  /** An orderly stop that takes longer is abandoned (exit 1); held jobs go to other workers. */
+  readonly shutdownTimeoutMs: number;
 }
 
 /** Every variable the worker reads, with its validator and default. */
@@ -46,12 +56,12 @@ const WORKER_ENV = {
   // per session, so one decodes while the other computes.
   INFERENCE_THREADS: count({ default: availableParallelism() }),
   INTRA_OP_THREADS: positiveInt({ default: 1 }),
-  WORKER_CONCURRENCY: positiveInt({ default: undefined }),
+  WORKER_CONCURRENCY: positiveInt({ default: undefined, example: '4' }),
   // A 40-MP progressive JPEG (a shared photo enlarged) decodes in ~0.5 s of CPU; see docs/benchmarks.md.
-  JOB_PROCESSING_TIMEOUT_MS: positiveInt({ default: 10_000 }),
+  JOB_PROCESSING_TIMEOUT_MS: positiveInt({ default: 10_000, example: '10000' }),
   LOCK_DURATION_MS: positiveInt({ default: 10_000 }),
   STALLED_INTERVAL_MS: positiveInt({ default: 5_000 }),
-  METRICS_HOST: host({ default: '127.0.0.1' }),
+  METRICS_HOST: hostAddress({ default: '127.0.0.1' }),
   METRICS_PORT: listenPort({ default: 0 }),
   HEARTBEAT_INTERVAL_MS: positiveInt({ default: 2_000 }),
   HEARTBEAT_TTL_MS: positiveInt({ default: 6_000 }),
@@ -79,5 +89,6 @@ export function loadWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerCo
     metricsPort: e.METRICS_PORT,
     heartbeatIntervalMs: e.HEARTBEAT_INTERVAL_MS,
     heartbeatTtlMs: Math.max(e.HEARTBEAT_TTL_MS, 2 * e.HEARTBEAT_INTERVAL_MS),
+    shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
   };
 }

@@ -1,3 +1,4 @@
+import type { ApiError } from './api-error';
 import type { BackoffOptions } from './backoff';
 
 export const DEFAULT_URL = 'http://127.0.0.1:5000';
@@ -30,6 +31,8 @@ export interface SubmitOptions {
 
 export interface ClassifyOptions extends SubmitOptions {
   mode?: ClassifyMode;
+  /** Hears of each refused upload (503: no worker, Redis away, queue full) before it is sent again. */
+  onRetry?: (refusal: ApiError, delayMs: number) => void;
   /** Deadline for the result, polling included (default: the client's `waitTimeoutMs`). */
   timeoutMs?: number;
 }

@@ -111,6 +111,7 @@ export class Client {
         if (!(error instanceof ApiError && error.status === 503)) throw error;
         const delayMs = error.retryAfterMs ?? pollDelayMs(attempt, this.backoff);
         if (Date.now() + delayMs >= deadlineMs) throw error;
+        options.onRetry?.(error, delayMs);
         await sleep(delayMs, options.signal);
       }
     }

@@ -7,6 +7,7 @@ export const IMAGE_TYPES: Readonly<Record<string, string>> = {
   png: 'image/png',
   webp: 'image/webp',
   gif: 'image/gif',
+  bmp: 'image/bmp',
 };
 
 /**

@@ -111,7 +111,9 @@ describe('tools/client.py', () => {
     const { status, stderr } = await python([photo, '--url', api?.url ?? '']);
     expect({ status, stderr }).toEqual({
       status: 1,
-      stderr: 'error: INVALID_IMAGE: truncated JPEG\n',
+      // It says why it waits before the job ends.
+      stderr:
+        'queued as job j3; waiting up to 120 s (--timeout)\nerror: INVALID_IMAGE: truncated JPEG\n',
     });
   });
 });

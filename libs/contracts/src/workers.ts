@@ -21,17 +21,74 @@ export interface ModelDescription {
   classes: number;
   /** Where the file comes from: its public URL, or null for mirror-only test assets. */
   source: string | null;
-  /** SHA-256 of the ONNX file (hex), or null where it is exported locally. */
+  /** SHA-256 of the ONNX file (hex). */
   sha256: string | null;
 }
 
-/** Key of one worker's heartbeat; it expires unless refreshed, so a dead worker drops out. */
-export function workerHeartbeatKey(queuePrefix: string, workerId: string): string {
-  return `${queuePrefix}:${CLASSIFY_QUEUE}:workers:${workerId}`;
+/**
+ * Where a queue's workers announce themselves: a hash of heartbeats by worker id, and a
+ * sorted set of the same ids scored by the time (Redis's clock, ms) each one expires. Reading
+ * the live ones costs O(workers), never a scan of the keyspace.
+ */
+export function workerRegistryKeys(queuePrefix: string): { expiries: string; beats: string } {
+  const base = `${queuePrefix}:${CLASSIFY_QUEUE}:workers`;
+  return { expiries: `${base}:expiries`, beats: `${base}:beats` };
+}
+
+// Both scripts take KEYS = [expiries, beats] and read the time from Redis, so hosts whose
+// clocks disagree still agree on who is alive. Expired workers are removed as they are read.
+const DROP_EXPIRED = `
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local gone = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', now)
+for _, id in ipairs(gone) do
+  redis.call('ZREM', KEYS[1], id)
+  redis.call('HDEL', KEYS[2], id)
+end
+`;
+
+/** Returns the live heartbeats (JSON strings). */
+export const READ_WORKERS_SCRIPT = `${DROP_EXPIRED}
+return redis.call('HVALS', KEYS[2])`;
+
+/**
+ * ARGV = [worker id, ttl ms, heartbeat JSON, model key]. Records the heartbeat unless a live
+ * worker of another model is on the queue; then records nothing and returns that worker's
+ * heartbeat, so that one queue never serves two models.
+ */
+export const RECORD_HEARTBEAT_SCRIPT = `${DROP_EXPIRED}
+for _, beat in ipairs(redis.call('HVALS', KEYS[2])) do
+  local other = cjson.decode(beat)
+  local sha = other.model.sha256
+  if type(sha) ~= 'string' then sha = '' end
+  local key = tostring(other.model.name) .. '@' .. sha
+  if other.worker_id ~= ARGV[1] and key ~= ARGV[4] then return beat end
+end
+local ttl = tonumber(ARGV[2])
+redis.call('ZADD', KEYS[1], now + ttl, ARGV[1])
+redis.call('HSET', KEYS[2], ARGV[1], ARGV[3])
+-- Once every worker is gone, so are the keys.
+redis.call('PEXPIRE', KEYS[1], ttl * 2)
+redis.call('PEXPIRE', KEYS[2], ttl * 2)
+return false`;
+
+/** The identity that must match across one queue's workers: name and SHA-256. */
+export function modelKey(model: Pick<ModelDescription, 'name' | 'sha256'>): string {
+  return `${model.name}@${model.sha256 ?? ''}`;
 }
 
 export function isWorkerHeartbeat(value: unknown): value is WorkerHeartbeat {
   if (typeof value !== 'object' || value === null) return false;
   const v = value as Partial<WorkerHeartbeat>;
   return typeof v.worker_id === 'string' && typeof v.model?.name === 'string';
+}
+
+/** Parses one stored heartbeat; anything malformed is skipped, never thrown. */
+export function parseWorkerHeartbeat(json: string): WorkerHeartbeat | undefined {
+  try {
+    const parsed = JSON.parse(json) as unknown;
+    return isWorkerHeartbeat(parsed) ? parsed : undefined;
+  } catch {
+    return undefined;
+  }
 }

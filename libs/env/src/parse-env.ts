@@ -1,4 +1,5 @@
 import { cleanEnv, EnvError, EnvMissingError, makeValidator, type CleanedEnv } from 'envalid';
+import { isIP } from 'node:net';
 
 /**
  * A problem that stops a process from starting (bad environment, missing model, wrong checksum).
@@ -8,16 +9,29 @@ export class StartupError extends Error {
   override readonly name = 'StartupError';
 }
 
-/** Validates the environment once; every bad variable is named in one StartupError. */
+/**
+ * Validates the environment once; every bad variable is named in one StartupError, with its
+ * value, what is allowed and a valid example (the spec's `example`, else its default).
+ */
 export function parseEnv<S>(env: NodeJS.ProcessEnv, specs: S): CleanedEnv<S> {
   return cleanEnv(env, specs, {
     reporter: ({ errors }) => {
-      const problems = Object.entries(errors).map(([name, error]) => describe(name, env, error));
+      const problems = Object.entries(errors).map(
+        ([name, error]) => `${describe(name, env, error)}${exampleOf(name, specs)}`,
+      );
       if (problems.length > 0) {
         throw new StartupError(`Invalid environment: ${problems.join('; ')}`);
       }
     },
   });
+}
+
+function exampleOf(name: string, specs: unknown): string {
+  type Spec = { example?: string; default?: string | number | boolean | string[] };
+  const spec = (specs as Record<string, Spec | undefined>)[name];
+  const example = spec?.example ?? spec?.default;
+  if (example === undefined || (Array.isArray(example) && example.length === 0)) return '';
+  return ` (e.g. ${name}=${Array.isArray(example) ? example.join(',') : String(example)})`;
 }
 
 function describe(name: string, env: NodeJS.ProcessEnv, error: unknown): string {
@@ -32,10 +46,10 @@ export const redisUrl = makeValidator<string>((input) => {
   try {
     parsed = new URL(input);
   } catch {
-    throw new EnvError('is not a redis:// URL (e.g. redis://127.0.0.1:6379)');
+    throw new EnvError('is not a redis:// URL');
   }
   if (parsed.protocol !== 'redis:' && parsed.protocol !== 'rediss:') {
-    throw new EnvError('is not a redis:// URL (e.g. redis://127.0.0.1:6379)');
+    throw new EnvError('is not a redis:// URL');
   }
   return input;
 });
@@ -82,3 +96,33 @@ export const commaList = makeValidator<string[]>((input) =>
     .map((item) => item.trim())
     .filter((item) => item.length > 0),
 );
+
+/** A whole number from `min` to `max`. */
+export function intRange(min: number, max: number) {
+  return makeValidator<number>((input) => {
+    const value = Number(input);
+    if (!/^\d+$/.test(input.trim()) || value < min || value > max) {
+      throw new EnvError(`must be a whole number from ${min} to ${max}`);
+    }
+    return value;
+  });
+}
+
+/** One of a few words. */
+export function oneOf<T extends string>(choices: readonly T[]) {
+  return makeValidator<T>((input) => {
+    const found = choices.find((choice) => choice === input);
+    if (found === undefined) throw new EnvError(`must be one of ${choices.join(', ')}`);
+    return found;
+  });
+}
+
+const HOST_NAME =
+  /^(?=.{1,253}$)([a-z\d]([a-z\d-]{0,61}[a-z\d])?)(\.[a-z\d]([a-z\d-]{0,61}[a-z\d])?)*$/i;
+
+/** An address to bind or reach: an IPv4 or IPv6 address, or a host name (not all digits). */
+export const hostAddress = makeValidator<string>((input) => {
+  const looksNumeric = /^[\d.]+$/.test(input);
+  if (isIP(input) !== 0 || (!looksNumeric && HOST_NAME.test(input))) return input;
+  throw new EnvError('must be an IP address or a host name (0.0.0.0 listens on every interface)');
+});

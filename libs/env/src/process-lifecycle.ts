@@ -11,15 +11,38 @@ export function runMain(main: () => Promise<void>): void {
   });
 }
 
+export interface ShutdownOptions {
+  /** After this long the process gives up on an orderly stop and exits 1. */
+  timeoutMs: number;
+  /** Says what an abandoned stop leaves behind (the jobs in hand, the requests in flight). */
+  abandoned: () => string;
+  log: (line: string) => void;
+}
+
 /**
- * Calls `stop` once on the first SIGTERM or SIGINT and exits 0 when it is done; a second
- * signal while stopping is ignored, so an orchestrator's repeat cannot cut a drain short.
+ * Calls `stop` once on the first SIGTERM or SIGINT and exits 0 when it is done. The stop is
+ * bounded: past `timeoutMs` (say, Redis is down and nothing can be handed back) the process
+ * exits 1 saying what it abandoned. A second signal ends it at once, the same way.
  */
-export function onShutdownSignal(stop: (signal: NodeJS.Signals) => Promise<void>): void {
+export function onShutdownSignal(
+  stop: (signal: NodeJS.Signals) => Promise<void>,
+  options: ShutdownOptions,
+): void {
   let stopping = false;
+  const abandon = (why: string) => {
+    options.log(`${why}; exiting without finishing: ${options.abandoned()}`);
+    process.exit(1);
+  };
   const handle = (signal: NodeJS.Signals) => {
-    if (stopping) return;
+    if (stopping) return abandon(`second ${signal}`);
     stopping = true;
+    options.log(
+      `${signal}: stopping (at most SHUTDOWN_TIMEOUT_MS=${options.timeoutMs}; a second signal stops at once)`,
+    );
+    setTimeout(
+      () => abandon(`the orderly stop took over SHUTDOWN_TIMEOUT_MS=${options.timeoutMs}`),
+      options.timeoutMs,
+    ).unref();
     stop(signal).then(
       () => process.exit(0),
       (error: unknown) => {

@@ -1,5 +1,4 @@
-import { str } from 'envalid';
-import { keyPrefix, positiveInt, redisUrl } from './parse-env';
+import { keyPrefix, oneOf, positiveInt, redisUrl } from './parse-env';
 
 /**
  * The variables the api and the worker both read, with their one set of defaults: the two
@@ -9,8 +8,9 @@ export const SHARED_ENV = {
   REDIS_URL: redisUrl({ default: 'redis://127.0.0.1:6379' }),
   QUEUE_PREFIX: keyPrefix({ default: 'imgcls' }),
   MAX_IMAGE_PIXELS: positiveInt({ default: 40_000_000 }),
-  LOG_LEVEL: str({
+  // Above the api's longest drain (SYNC_TIMEOUT_MS + 5 s) at the defaults.
+  SHUTDOWN_TIMEOUT_MS: positiveInt({ default: 40_000 }),
+  LOG_LEVEL: oneOf(['fatal', 'error', 'warn', 'info', 'debug', 'silent'] as const)({
     default: 'info',
-    choices: ['fatal', 'error', 'warn', 'info', 'debug', 'silent'],
   }),
 };

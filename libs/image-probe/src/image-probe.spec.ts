@@ -64,7 +64,7 @@ describe('sniffFormat and readImageSize', () => {
     const bomb = readImageSize(bmpHeader(124, 30_000, -30_000), 'bmp');
     expect(bomb).toEqual({ width: 30_000, height: 30_000 });
     expect(checkImageSize(bomb ?? { width: 0, height: 0 }, limits)?.message).toBe(
-      'image is 30000×30000 (900 MP); the limit is 40 MP',
+      'image is 30000×30000 (900 MP); the limit is 40 MP (MAX_IMAGE_PIXELS)',
     );
   });
 
@@ -148,9 +148,24 @@ describe('checkImageSize', () => {
   });
 
   it.each([
-    [30_000, 30_000, 'IMAGE_TOO_LARGE', 'image is 30000×30000 (900 MP); the limit is 40 MP'],
-    [10_001, 100, 'IMAGE_TOO_LARGE', 'image is 10001×100; each side may be at most 10000 px'],
-    [2_100, 100, 'IMAGE_TOO_LARGE', 'image is 2100×100 (aspect ratio 21:1); the limit is 20:1'],
+    [
+      30_000,
+      30_000,
+      'IMAGE_TOO_LARGE',
+      'image is 30000×30000 (900 MP); the limit is 40 MP (MAX_IMAGE_PIXELS)',
+    ],
+    [
+      10_001,
+      100,
+      'IMAGE_TOO_LARGE',
+      'image is 10001×100; each side may be at most 10000 px (MAX_IMAGE_SIDE_PX)',
+    ],
+    [
+      2_100,
+      100,
+      'IMAGE_TOO_LARGE',
+      'image is 2100×100 (aspect ratio 21:1); the limit is 20:1 (MAX_ASPECT_RATIO)',
+    ],
     [0, 0, 'INVALID_IMAGE', 'image is 0×0; it has no pixels'],
   ])('refuses %i×%i', (width, height, code, message) => {
     const error = checkImageSize({ width, height }, limits);

@@ -22,15 +22,17 @@ export function checkImageSize(size: ImageSize, limits: ImageLimits): ServiceErr
   const tooLarge = (why: string) => new ServiceError('IMAGE_TOO_LARGE', `${shown}${why}`);
   const pixels = width * height;
   if (pixels > limits.maxPixels) {
-    return tooLarge(` (${megapixels(pixels)}); the limit is ${megapixels(limits.maxPixels)}`);
+    return tooLarge(
+      ` (${megapixels(pixels)}); the limit is ${megapixels(limits.maxPixels)} (MAX_IMAGE_PIXELS)`,
+    );
   }
   if (Math.max(width, height) > limits.maxSidePx) {
-    return tooLarge(`; each side may be at most ${limits.maxSidePx} px`);
+    return tooLarge(`; each side may be at most ${limits.maxSidePx} px (MAX_IMAGE_SIDE_PX)`);
   }
   const ratio = Math.max(width, height) / Math.min(width, height);
   if (ratio > limits.maxAspectRatio) {
     return tooLarge(
-      ` (aspect ratio ${Math.round(ratio)}:1); the limit is ${limits.maxAspectRatio}:1`,
+      ` (aspect ratio ${Math.round(ratio)}:1); the limit is ${limits.maxAspectRatio}:1 (MAX_ASPECT_RATIO)`,
     );
   }
   return undefined;

@@ -40,23 +40,29 @@ describe('checksums', () => {
     ).resolves.toBe(`sha256 mismatch: expected a hash starting a639ec97, got ${ABC_SHA256}`);
   });
 
-  const model = (sha256?: string): ModelManifest =>
-    ({ name: 'tiny', file: 'abc.bin', url: null, sha256 }) as ModelManifest;
+  const model = (sha256?: string, url: string | null = 'https://example.org/abc.bin') =>
+    ({ name: 'tiny', file: 'abc.bin', url, sha256 }) as ModelManifest;
 
   it('returns the path of a verified model file', async () => {
     await expect(verifyModelFile(model(ABC_SHA256), dir)).resolves.toBe(file);
   });
 
-  it('says how to fetch a missing model file', async () => {
-    rmSync(file);
-    await expect(verifyModelFile(model(ABC_SHA256), dir)).rejects.toThrow(
-      /^model file .*abc\.bin is missing; run `npm run assets -- tiny`$/,
-    );
-  });
-
   it('refuses a model file with the wrong checksum', async () => {
     await expect(verifyModelFile(model('0'.repeat(64)), dir)).rejects.toThrow(
       `: sha256 mismatch: expected ${'0'.repeat(64)}, got ${ABC_SHA256}; run`,
+    );
+  });
+
+  it('never suggests a download for a model that has none', async () => {
+    await expect(verifyModelFile(model('0'.repeat(64), null), dir)).rejects.toThrow(
+      'this model has no download: copy abc.bin into the models folder yourself',
+    );
+  });
+
+  it('says how to fetch a missing model file, and the offline route', async () => {
+    rmSync(file);
+    await expect(verifyModelFile(model(ABC_SHA256), dir)).rejects.toThrow(
+      /^model file .*abc\.bin is missing; run `npm run assets -- tiny` \(offline: `npm run assets:test && MODEL=mobilenetv2-12-int8 npm start`/,
     );
   });
 

@@ -54,8 +54,23 @@ export async function verifyAssetFile(
 
 /** {@link verifyAssetFile} for a model's ONNX file, with the command that fetches it. */
 export function verifyModelFile(manifest: ModelManifest, modelsDir: string): Promise<string> {
-  const fix = `run \`npm run assets -- ${manifest.name}\``;
-  return verifyAssetFile(manifest, modelsDir, { what: 'model file', fix });
+  return verifyAssetFile(manifest, modelsDir, { what: 'model file', fix: modelFix(manifest) });
+}
+
+/** A file with a download is fetched; one without (your own, a test model) is put there by hand. */
+function modelFix(manifest: ModelManifest): string {
+  const name = manifest.name;
+  if (manifest.url === null && manifest.export === undefined) {
+    return (
+      `this model has no download: copy ${manifest.file} into the models folder yourself ` +
+      `(its "sha256" in models/${name}.json must be the file's sha256sum), or, for the test ` +
+      'models, run `npm run assets:test`'
+    );
+  }
+  return (
+    `run \`npm run assets -- ${name}\` (offline: \`npm run assets:test && ` +
+    'MODEL=mobilenetv2-12-int8 npm start` serves a real ImageNet model; see docs/troubleshooting.md)'
+  );
 }
 
 /** {@link verifyAssetFile} for a label file (fetched along with any model that names it). */

@@ -162,7 +162,7 @@ describe('decodeBmp on bad input', () => {
       header.writeInt32LE(30_000, 18);
       header.writeInt32LE(topDown ? -30_000 : 30_000, 22);
       expect(refusal(header.subarray(0, 54), 'IMAGE_TOO_LARGE')).toBe(
-        'image is 30000×30000 (900 MP); the limit is 40 MP',
+        'image is 30000×30000 (900 MP); the limit is 40 MP (MAX_IMAGE_PIXELS)',
       );
     }
   });

@@ -35,7 +35,9 @@ describe('preprocessImage on bad input', () => {
     bmp.writeInt32LE(30_000, 18);
     bmp.writeInt32LE(-30_000, 22);
     const bomb = await expectServiceError(run(bmp.subarray(0, 54)), 'IMAGE_TOO_LARGE');
-    expect(bomb.message).toBe('image is 30000×30000 (900 MP); the limit is 40 MP');
+    expect(bomb.message).toBe(
+      'image is 30000×30000 (900 MP); the limit is 40 MP (MAX_IMAGE_PIXELS)',
+    );
   });
 
   it('refuses bytes that are no image as UNSUPPORTED_FORMAT', async () => {
@@ -56,7 +58,9 @@ describe('preprocessImage on bad input', () => {
   it('refuses a pixel bomb from its header, before decoding anything', async () => {
     // 100 bytes of pixel data: reaching the decoder would give INVALID_IMAGE instead.
     const error = await expectServiceError(run(pngBomb(30_000, 30_000)), 'IMAGE_TOO_LARGE');
-    expect(error.message).toBe('image is 30000×30000 (900 MP); the limit is 40 MP');
+    expect(error.message).toBe(
+      'image is 30000×30000 (900 MP); the limit is 40 MP (MAX_IMAGE_PIXELS)',
+    );
   });
 
   it('refuses a real image over the limit', async () => {
@@ -65,6 +69,6 @@ describe('preprocessImage on bad input', () => {
       preprocessImage(png, UNIT_SPEC, { maxInputPixels: 1_000_000 }),
       'IMAGE_TOO_LARGE',
     );
-    expect(error.message).toBe('image is 1200×1000 (1.2 MP); the limit is 1 MP');
+    expect(error.message).toBe('image is 1200×1000 (1.2 MP); the limit is 1 MP (MAX_IMAGE_PIXELS)');
   });
 });

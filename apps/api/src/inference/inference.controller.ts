@@ -1,10 +1,16 @@
-import { Controller, Headers, HttpCode, Post, Query, Req, Res } from '@nestjs/common';
-import { ServiceError, type ClassifyResponse, type JobAccepted } from '@imgcls/contracts';
+import { Controller, HttpCode, Post, Query, Req, Res } from '@nestjs/common';
+import {
+  MAX_TOP_K,
+  ServiceError,
+  type ClassifyResponse,
+  type JobAccepted,
+} from '@imgcls/contracts';
 import type { Request, Response } from 'express';
 import type { RequestLocals } from '../observability/request-log.middleware';
 import { AdmissionService } from '../admission/admission.service';
 import { InferenceService } from './inference.service';
 import { UploadReader } from './upload-reader';
+import { WorkerPresence } from './worker-presence';
 import { ApiErrors, ApiKeyProtected } from '../docs/api-docs.decorators';
 import { ref } from '../docs/schemas';
 import {
@@ -21,6 +27,7 @@ export class InferenceController {
     private readonly admission: AdmissionService,
     private readonly uploads: UploadReader,
     private readonly inference: InferenceService,
+    private readonly presence: WorkerPresence,
   ) {}
 
   /**
@@ -40,7 +47,7 @@ export class InferenceController {
   @ApiQuery({
     name: 'top_k',
     required: false,
-    schema: { type: 'integer', minimum: 1, maximum: 20 },
+    schema: { type: 'integer', minimum: 1, maximum: MAX_TOP_K },
   })
   @ApiQuery({ name: 'mode', required: false, enum: ['sync', 'async'] })
   @ApiHeader({ name: 'Prefer', required: false, description: '`respond-async` (RFC 7240)' })
@@ -58,20 +65,24 @@ export class InferenceController {
     @Res({ passthrough: true }) res: Response,
     @Query('top_k') topK?: string,
     @Query('mode') mode?: string,
-    @Headers('prefer') prefer?: string,
   ): Promise<ClassifyResponse | JobAccepted> {
-    const wantsAsync = prefersAsync(mode, prefer);
+    // Read from the request, not with @Headers('prefer'): that decorator adds a second,
+    // required `prefer` parameter to the OpenAPI document, and Swagger UI then refuses to send.
+    const wantsAsync = prefersAsync(mode, req.get('prefer'));
     const ticket = await this.admission.reserve(this.uploads.declaredBytes(req));
     const outcome = await this.uploads
       .read(req, res)
-      .then((image) =>
-        this.inference.classify(image, {
+      .then(async (image) => {
+        // After the body, not before: a refusal sent mid-upload (with Connection: close)
+        // reaches most clients as a broken pipe, not as this message. The upload is bounded.
+        if (!wantsAsync) await this.presence.requireWorker();
+        return this.inference.classify(image, {
           topK,
           requestId: (res.locals as RequestLocals).requestId,
           wait: !wantsAsync,
           ticket,
-        }),
-      )
+        });
+      })
       .finally(() => ticket.settle());
     (res.locals as RequestLocals).jobId =
       outcome.kind === 'done' ? outcome.response.job_id : outcome.accepted.job_id;

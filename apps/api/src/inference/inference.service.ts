@@ -1,12 +1,15 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { ServiceError, type ClassifyResponse, type JobAccepted } from '@imgcls/contracts';
+import {
+  MAX_TOP_K,
+  ServiceError,
+  type ClassifyResponse,
+  type JobAccepted,
+} from '@imgcls/contracts';
 import { checkImageHeader, type ImageLimits } from '@imgcls/image-probe';
 import type { AdmissionTicket } from '../admission/admission.service';
 import { API_CONFIG, type ApiConfig } from '../config';
 import { jobAccepted, jobStatus } from '../jobs/job-state';
 import { ClassifyQueue } from '../queue/classify-queue';
-
-const MAX_TOP_K = 20;
 
 export interface ClassifyOptions {
   /** The `top_k` query parameter as sent, if any. */

@@ -36,6 +36,28 @@ export function isExpired(job: ClassifyJob, resultTtlS: number, nowMs: number): 
   return job.finishedOn !== undefined && nowMs - job.finishedOn > resultTtlS * 1000;
 }
 
+/**
+ * A job still queued past its deadline has ended, whether or not a worker will ever come: it
+ * reads as failed with TIMEOUT, as the worker that takes it later will record it (unprocessed).
+ */
+export function timedOutInQueue(
+  job: ClassifyJob,
+  status: JobStatus,
+  nowMs: number,
+): JobState | undefined {
+  if (status !== 'queued' || nowMs <= job.data.deadlineAtMs) return undefined;
+  return {
+    job_id: job.id ?? '',
+    status: 'failed',
+    error: {
+      code: 'TIMEOUT',
+      message: 'no worker started the job before its deadline (JOB_DEADLINE_MS after submission)',
+    },
+    created_at: new Date(job.timestamp).toISOString(),
+    finished_at: new Date(job.data.deadlineAtMs).toISOString(),
+  };
+}
+
 /** `GET /jobs/{id}`'s body for a job in `status`. */
 export function toJobState(job: ClassifyJob, status: JobStatus): JobState {
   const jobId = job.id ?? '';

@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { ServiceError, type JobState } from '@imgcls/contracts';
 import { API_CONFIG, type ApiConfig } from '../config';
 import { ClassifyQueue } from '../queue/classify-queue';
-import { isExpired, jobStatus, toJobState } from './job-state';
+import { isExpired, jobStatus, timedOutInQueue, toJobState } from './job-state';
 
 /** Job ids are v4 UUIDs (122 random bits): unguessable, so the id is the capability. */
 const JOB_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
@@ -24,6 +24,6 @@ export class JobsService {
       await this.queue.remove(jobId);
       throw notFound;
     }
-    return toJobState(found.job, status);
+    return timedOutInQueue(found.job, status, Date.now()) ?? toJobState(found.job, status);
   }
 }

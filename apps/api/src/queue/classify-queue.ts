@@ -4,17 +4,19 @@ import {
   CLASSIFY_QUEUE,
   decodeJobFailure,
   imageKey,
-  isWorkerHeartbeat,
+  parseWorkerHeartbeat,
+  READ_WORKERS_SCRIPT,
   ServiceError,
-  workerHeartbeatKey,
+  workerRegistryKeys,
   type WorkerHeartbeat,
   type ClassifyJobData,
   type ClassifyResult,
 } from '@imgcls/contracts';
+import { loggedReconnect, reconnectDelayMs } from '@imgcls/env';
 import { Job, Queue, QueueEvents } from 'bullmq';
 import IORedis from 'ioredis';
 import { API_CONFIG, type ApiConfig } from '../config';
-import { redisFailure } from './redis-failure';
+import { queueUnreachable, redisFailure } from './redis-failure';
 
 export type ClassifyJob = Job<ClassifyJobData, ClassifyResult>;
 
@@ -39,11 +41,17 @@ export class ClassifyQueue implements OnApplicationShutdown {
 
   constructor(@Inject(API_CONFIG) private readonly config: ApiConfig) {
     const failFast = { enableOfflineQueue: false, maxRetriesPerRequest: 1 };
-    this.redis = new IORedis(config.redisUrl, failFast);
+    // This connection alone reports reconnect attempts; the queue's own back off silently.
+    const warnLine = (line: string) => this.logger.warn(line);
+    this.redis = new IORedis(config.redisUrl, {
+      ...failFast,
+      retryStrategy: loggedReconnect(config.redisUrl, warnLine),
+    });
     this.redis.on('error', (error: Error) => this.warn('redis', error));
+    const connection = { url: config.redisUrl, retryStrategy: reconnectDelayMs };
     const prefix = config.queuePrefix;
     this.queue = new Queue(CLASSIFY_QUEUE, {
-      connection: { url: config.redisUrl, ...failFast },
+      connection: { ...connection, ...failFast },
       prefix,
       defaultJobOptions: {
         attempts: config.jobAttempts,
@@ -54,7 +62,7 @@ export class ClassifyQueue implements OnApplicationShutdown {
       },
     });
     this.queue.on('error', (error: Error) => this.warn('queue', error));
-    this.events = new QueueEvents(CLASSIFY_QUEUE, { connection: { url: config.redisUrl }, prefix });
+    this.events = new QueueEvents(CLASSIFY_QUEUE, { connection, prefix });
     this.events.on('error', (error: Error) => this.warn('queue events', error));
   }
 
@@ -124,19 +132,16 @@ export class ClassifyQueue implements OnApplicationShutdown {
     await this.call('remove job', () => this.queue.remove(jobId));
   }
 
-  /** The workers whose heartbeat has not expired, with the model each has loaded. */
+  /** The workers whose heartbeat has not expired, with the model each has loaded: O(workers). */
   async workers(): Promise<WorkerHeartbeat[]> {
-    return this.call('read heartbeats', async () => {
-      const keys: string[] = [];
-      const pattern = workerHeartbeatKey(this.config.queuePrefix, '*');
-      for await (const batch of this.redis.scanStream({ match: pattern, count: 100 })) {
-        keys.push(...(batch as string[]));
-      }
-      const values = keys.length > 0 ? await this.redis.mget(...keys) : [];
-      return values.flatMap((value) => {
-        const parsed = value === null ? undefined : (JSON.parse(value) as unknown);
-        return isWorkerHeartbeat(parsed) ? [parsed] : [];
-      });
+    const { expiries, beats } = workerRegistryKeys(this.config.queuePrefix);
+    const values = await this.call('read heartbeats', () =>
+      this.redis.eval(READ_WORKERS_SCRIPT, 2, expiries, beats),
+    );
+    const list = Array.isArray(values) ? values : [];
+    return list.flatMap((value) => {
+      const beat = typeof value === 'string' ? parseWorkerHeartbeat(value) : undefined;
+      return beat ? [beat] : [];
     });
   }
 
@@ -148,12 +153,16 @@ export class ClassifyQueue implements OnApplicationShutdown {
   }
 
   async onApplicationShutdown(): Promise<void> {
-    await Promise.allSettled([this.events.close(), this.queue.close()]);
+    const closing = Promise.allSettled([this.events.close(), this.queue.close()]);
+    // With Redis away there is nothing to close cleanly, and waiting would hang the stop.
+    if (this.redis.status === 'ready') await closing;
     this.redis.disconnect();
   }
 
   /** Runs a Redis operation with a deadline; any failure becomes UNAVAILABLE. */
   private async call<T>(what: string, operation: () => Promise<T>): Promise<T> {
+    // While Redis is away, answer at once: the reconnect lines already say why.
+    if (this.redis.status !== 'ready') throw queueUnreachable();
     let timer: NodeJS.Timeout | undefined;
     const deadline = new Promise<never>((_, reject) => {
       timer = setTimeout(
@@ -171,7 +180,9 @@ export class ClassifyQueue implements OnApplicationShutdown {
     }
   }
 
+  /** Errors while Redis is away are the outage itself, reported once per reconnect attempt. */
   private warn(what: string, error: unknown): void {
+    if (this.redis.status !== 'ready') return;
     this.logger.warn(`${what}: ${error instanceof Error ? error.message : String(error)}`);
   }
 }

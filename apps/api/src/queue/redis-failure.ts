@@ -10,5 +10,8 @@ export function redisFailure(error: unknown): ServiceError {
   if (error instanceof Error && error.message.startsWith('OOM ')) {
     return new ServiceError('QUEUE_FULL', "the queue's storage is full; retry shortly");
   }
-  return new ServiceError('UNAVAILABLE', 'the job queue is unreachable; retry shortly');
+  return queueUnreachable();
 }
+
+export const queueUnreachable = (): ServiceError =>
+  new ServiceError('UNAVAILABLE', 'the job queue (Redis) is unreachable; retry shortly');

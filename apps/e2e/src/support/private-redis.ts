@@ -4,7 +4,7 @@ import { assertRedisUp } from '@imgcls/testing';
 import { eventually } from './concurrency';
 
 /** A free TCP port on loopback, found by letting the OS pick one. */
-async function freePort(): Promise<number> {
+export async function freePort(): Promise<number> {
   const server = createServer();
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const address = server.address();

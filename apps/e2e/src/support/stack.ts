@@ -53,7 +53,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const api = ServiceProcess.start('api', API_MAIN, env, { nodeFlags: API_NODE_FLAGS });
   try {
     await Promise.all(Array.from({ length: options.workers ?? 1 }, startWorker));
-    const [, url = ''] = await api.waitFor(/"url":"(http:\/\/[^"]+)","msg":"api listening"/);
+    const [, url = ''] = await api.waitFor(/"url":"(http:\/\/[^"]+)","msg":"api listening on /);
     return {
       url,
       prefix,

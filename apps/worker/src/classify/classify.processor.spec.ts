@@ -81,6 +81,7 @@ describe('ClassifyProcessor in a BullMQ worker', () => {
         stalledIntervalMs: 5_000,
       },
       logger,
+      () => true,
     );
     closers.push(
       () => worker.close(),

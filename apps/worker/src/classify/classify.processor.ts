@@ -36,13 +36,21 @@ export interface ProcessorDeps {
  */
 export class ClassifyProcessor {
   private readonly model: ModelInfo;
+  private readonly inHand = new Set<string>();
 
   constructor(private readonly deps: ProcessorDeps) {
     this.model = { name: deps.manifest.name, test_model: deps.manifest.testModel };
   }
 
+  /** The ids of the jobs being processed right now (what a cut-short stop abandons). */
+  jobsInHand(): string[] {
+    return [...this.inHand];
+  }
+
   async process(job: ClassifyJob): Promise<ClassifyResult> {
     const startedAtMs = Date.now();
+    const id = job.id ?? '';
+    this.inHand.add(id);
     try {
       return await withinBudget(this.deps.processingTimeoutMs, (signal) =>
         this.classify(job, startedAtMs, signal),
@@ -57,6 +65,8 @@ export class ClassifyProcessor {
       this.deps.metrics.jobDone('failed');
       log.warn({ err: error, attempt: job.attemptsMade + 1 }, 'job failed');
       throw error;
+    } finally {
+      this.inHand.delete(id);
     }
   }
 

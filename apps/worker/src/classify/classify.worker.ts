@@ -1,4 +1,5 @@
 import { CLASSIFY_QUEUE, type ClassifyJobData, type ClassifyResult } from '@imgcls/contracts';
+import { reconnectDelayMs } from '@imgcls/env';
 import { Worker } from 'bullmq';
 import type { Logger } from 'pino';
 import type { ClassifyProcessor } from './classify.processor';
@@ -16,19 +17,27 @@ export function createClassifyWorker(
   processor: ClassifyProcessor,
   options: ClassifyWorkerOptions,
   logger: Logger,
+  /** While Redis is away, the worker's errors are the outage, already reported elsewhere. */
+  redisReachable: () => boolean,
 ): Worker<ClassifyJobData, ClassifyResult> {
   const worker = new Worker<ClassifyJobData, ClassifyResult>(
     CLASSIFY_QUEUE,
     (job) => processor.process(job),
     {
-      connection: { url: options.redisUrl, maxRetriesPerRequest: null },
+      connection: {
+        url: options.redisUrl,
+        maxRetriesPerRequest: null,
+        retryStrategy: reconnectDelayMs,
+      },
       prefix: options.queuePrefix,
       concurrency: options.concurrency,
       lockDuration: options.lockDurationMs,
       stalledInterval: options.stalledIntervalMs,
     },
   );
-  worker.on('error', (error: Error) => logger.warn(`worker: ${error.message}`));
+  worker.on('error', (error: Error) => {
+    if (redisReachable()) logger.warn(`worker: ${error.message}`);
+  });
   const report = (what: string) => (error: unknown) =>
     logger.warn({ err: error }, `${what} bookkeeping failed`);
   worker.on('completed', (job, result) => {

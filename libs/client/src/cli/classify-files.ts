@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { ApiError } from '../api-error';
 import type { Client } from '../client';
-import type { ClassifyMode } from '../client-options';
+import type { ClassifyMode, ClassifyOptions } from '../client-options';
 
 /** What became of one file: its classification, or why there is none. */
 export type FileOutcome =
@@ -15,6 +15,7 @@ export interface ClassifyFilesOptions {
   concurrency: number;
   mode: ClassifyMode;
   topK?: number;
+  onRetry?: ClassifyOptions['onRetry'];
 }
 
 /**
@@ -47,6 +48,7 @@ async function classifyFile(file: string, options: ClassifyFilesOptions): Promis
       filename: basename(file),
       mode: options.mode,
       topK: options.topK,
+      onRetry: options.onRetry,
     });
     return { file, result };
   } catch (error) {

@@ -5,6 +5,7 @@ describe('parseCliArgs', () => {
     expect(parseCliArgs(['a.jpg', 'photos'], {})).toEqual({
       url: 'http://127.0.0.1:5000',
       concurrency: 4,
+      timeoutS: 120,
       format: 'table',
       mode: 'sync',
       topK: undefined,

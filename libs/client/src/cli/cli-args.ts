@@ -1,16 +1,18 @@
 import { parseArgs } from 'node:util';
+import { MAX_TOP_K } from '@imgcls/contracts';
 import { DEFAULT_URL, type ClassifyMode } from '../client-options';
 
 export const OUTPUT_FORMATS = ['table', 'jsonl', 'csv'] as const;
 export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
 const MODES: readonly ClassifyMode[] = ['sync', 'async'];
 const MAX_CONCURRENCY = 64;
-const MAX_TOP_K = 20;
+const MAX_TIMEOUT_S = 3600;
 
 export const USAGE = `Usage: classify [options] <files or folders...>
 
 Classifies images with the imgcls api. Folders are searched recursively for
-.jpg, .jpeg, .png, .webp and .gif files (hidden ones skipped).
+.jpg, .jpeg, .png, .webp, .gif and .bmp files (hidden ones skipped; the
+others are counted in the summary).
 
 Options:
   --url URL              api base URL (default: $IMGCLS_URL, else ${DEFAULT_URL})
@@ -19,6 +21,8 @@ Options:
   --mode MODE            sync, or async: submit, then poll the job (default sync)
   -k, --top-k N          classes per image, 1..${MAX_TOP_K} (default: the api's; jsonl shows them all)
   --api-key KEY          sent as x-api-key (default: $IMGCLS_API_KEY)
+  -t, --timeout S        give up on an image after S seconds, retries and polling
+                         included, 1..${MAX_TIMEOUT_S} (default 120)
   -h, --help             this text
 
 Results go to stdout, progress and the summary to stderr.
@@ -31,6 +35,7 @@ export interface CliOptions {
   mode: ClassifyMode;
   topK: number | undefined;
   apiKey: string | undefined;
+  timeoutS: number;
   paths: string[];
   help: boolean;
 }
@@ -56,6 +61,7 @@ export function parseCliArgs(
     topK:
       values['top-k'] === undefined ? undefined : checkCount('--top-k', values['top-k'], MAX_TOP_K),
     apiKey: values['api-key'] ?? (env['IMGCLS_API_KEY'] || undefined),
+    timeoutS: checkCount('--timeout', values.timeout ?? '120', MAX_TIMEOUT_S),
     paths: positionals,
     help,
   };
@@ -73,6 +79,7 @@ function readArgv(argv: readonly string[]) {
         mode: { type: 'string' },
         'top-k': { type: 'string', short: 'k' },
         'api-key': { type: 'string' },
+        timeout: { type: 'string', short: 't' },
         help: { type: 'boolean', short: 'h' },
       },
     });

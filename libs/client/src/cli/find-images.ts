@@ -8,6 +8,8 @@ export interface FoundImages {
   files: string[];
   /** Paths that do not exist or cannot be read, as failed outcomes. */
   unreadable: FileOutcome[];
+  /** Files in the folders whose names are not images', left out (and counted, not hidden). */
+  skipped: number;
 }
 
 /**
@@ -16,7 +18,7 @@ export interface FoundImages {
  * skipped; a file named twice is classified once.
  */
 export async function findImages(paths: readonly string[]): Promise<FoundImages> {
-  const found: FoundImages = { files: [], unreadable: [] };
+  const found: FoundImages = { files: [], unreadable: [], skipped: 0 };
   const seen = new Set<string>();
   const add = (file: string): void => {
     const key = resolve(file);
@@ -27,7 +29,7 @@ export async function findImages(paths: readonly string[]): Promise<FoundImages>
   for (const path of paths) {
     try {
       const info = await stat(path);
-      if (info.isDirectory()) (await imagesUnder(path)).forEach(add);
+      if (info.isDirectory()) (await imagesUnder(path, found)).forEach(add);
       else add(path);
     } catch (error) {
       found.unreadable.push({ file: path, error: describeFailure(error) });
@@ -36,14 +38,16 @@ export async function findImages(paths: readonly string[]): Promise<FoundImages>
   return found;
 }
 
-async function imagesUnder(folder: string): Promise<string[]> {
+async function imagesUnder(folder: string, found: FoundImages): Promise<string[]> {
   const images: string[] = [];
   const entries = await readdir(folder, { withFileTypes: true });
   for (const entry of entries) {
     if (entry.name.startsWith('.')) continue;
     const path = join(folder, entry.name);
-    if (entry.isDirectory()) images.push(...(await imagesUnder(path)));
-    else if (imageTypeForName(entry.name) && (await isFile(entry, path))) images.push(path);
+    if (entry.isDirectory()) images.push(...(await imagesUnder(path, found)));
+    else if (!(await isFile(entry, path))) continue;
+    else if (imageTypeForName(entry.name)) images.push(path);
+    else found.skipped++;
   }
   return images.sort();
 }

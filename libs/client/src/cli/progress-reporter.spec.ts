@@ -11,6 +11,7 @@ describe('ProgressReporter', () => {
     const progress = new ProgressReporter(
       { write: (text: string) => lines.push(text) },
       4,
+      {},
       () => nowMs,
     );
     nowMs = 500;
@@ -26,5 +27,15 @@ describe('ProgressReporter', () => {
       '2/4 (50%), 1.7 img/s, 1 error\n',
       '3 files, 1 error, 2.00 s, 1.50 img/s\n',
     ]);
+  });
+
+  it('leaves the errors to the results when they share the terminal, and prints notes', () => {
+    const lines: string[] = [];
+    const progress = new ProgressReporter({ write: (text: string) => lines.push(text) }, 2, {
+      showErrors: false,
+    });
+    progress.note('waiting: UNAVAILABLE: no worker');
+    progress.settled(bad);
+    expect(lines).toEqual(['waiting: UNAVAILABLE: no worker\n']);
   });
 });

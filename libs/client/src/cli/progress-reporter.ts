@@ -23,11 +23,15 @@ export class ProgressReporter {
   private lastShownMs = Number.NEGATIVE_INFINITY;
   private readonly startedMs: number;
 
+  private readonly showErrors: boolean;
+
   constructor(
     private readonly stream: ProgressStream,
     private readonly total: number,
+    options: { showErrors?: boolean } = {},
     private readonly now: () => number = Date.now,
   ) {
+    this.showErrors = options.showErrors ?? true;
     this.startedMs = now();
     if (stream.isTTY) this.draw();
     else this.lastShownMs = this.startedMs;
@@ -36,8 +40,8 @@ export class ProgressReporter {
   /** Counts a finished file; an error is reported with its file, code and message. */
   settled(outcome: FileOutcome): void {
     this.done++;
-    if ('error' in outcome) {
-      this.errors++;
+    if ('error' in outcome) this.errors++;
+    if ('error' in outcome && this.showErrors) {
       const { code, message } = outcome.error;
       this.clear();
       this.stream.write(`error: ${outcome.file}: ${code}: ${message}\n`);
@@ -51,6 +55,13 @@ export class ProgressReporter {
       this.lastShownMs = this.now();
       this.stream.write(`${this.status()}\n`);
     }
+  }
+
+  /** A line about the whole run (such as why it waits), above the bar. */
+  note(line: string): void {
+    this.clear();
+    this.stream.write(`${line}\n`);
+    if (this.stream.isTTY) this.draw();
   }
 
   /** Runs `write` (to stdout on the same terminal) without leaving its text inside the bar. */

@@ -158,7 +158,7 @@ describe('classify CLI', () => {
   it('exits 2 when the folders hold no images', async () => {
     const { status, stderr } = await run([join(root, 'empty')]);
     expect(status).toBe(2);
-    expect(stderr).toContain('no .jpg, .jpeg, .png, .webp or .gif files in');
+    expect(stderr).toContain('no .jpg, .jpeg, .png, .webp, .gif or .bmp files in');
   });
 
   it('prints the usage on stdout for --help', async () => {

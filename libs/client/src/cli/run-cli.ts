@@ -1,9 +1,11 @@
+import type { ApiError } from '../api-error';
 import { Client } from '../client';
 import { parseCliArgs, UsageError, USAGE, type CliOptions } from './cli-args';
 import { classifyFiles, type FileOutcome } from './classify-files';
 import { findImages } from './find-images';
 import { ProgressReporter, type ProgressStream } from './progress-reporter';
 import { ResultWriter } from './result-writer';
+import { plural } from './run-summary';
 
 /** What the CLI touches of its process, so tests can hand it their own. */
 export interface CliIo {
@@ -26,10 +28,15 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     io.stdout.write(`${USAGE}\n`);
     return 0;
   }
-  const { files, unreadable } = await findImages(options.paths);
+  const { files, unreadable, skipped } = await findImages(options.paths);
+  if (skipped > 0) {
+    io.stderr.write(
+      `classify: skipped ${plural(skipped, 'file')} whose names are not .jpg, .jpeg, .png, .webp, .gif or .bmp\n`,
+    );
+  }
   if (files.length === 0 && unreadable.length === 0) {
     const where = options.paths.join(', ');
-    io.stderr.write(`classify: no .jpg, .jpeg, .png, .webp or .gif files in ${where}\n`);
+    io.stderr.write(`classify: no .jpg, .jpeg, .png, .webp, .gif or .bmp files in ${where}\n`);
     return 2;
   }
 
@@ -43,7 +50,10 @@ async function classifyAndReport(
   unreadable: readonly FileOutcome[],
   io: CliIo,
 ): Promise<number> {
-  const progress = new ProgressReporter(io.stderr, unreadable.length + files.length);
+  // When the results go to the same terminal, their rows show the errors: print them once.
+  const progress = new ProgressReporter(io.stderr, unreadable.length + files.length, {
+    showErrors: !io.stdout.isTTY,
+  });
   // Only a terminal shared with the progress bar needs the bar out of the way.
   const output = new ResultWriter(options.format, (text) =>
     io.stdout.isTTY ? progress.print(() => io.stdout.write(text)) : io.stdout.write(text),
@@ -55,8 +65,19 @@ async function classifyAndReport(
     progress.settled(outcome);
     output.add(index, outcome);
   });
-  const client = new Client({ url: options.url, apiKey: options.apiKey });
-  await classifyFiles(files, { ...options, client }, (outcome, index) => {
+  const timeoutMs = options.timeoutS * 1000;
+  const client = new Client({ url: options.url, apiKey: options.apiKey, waitTimeoutMs: timeoutMs });
+  // Said once, so that a run that waits (no worker, Redis away) never looks hung.
+  let told = false;
+  const onRetry = (refusal: ApiError) => {
+    if (told) return;
+    told = true;
+    progress.note(
+      `waiting: the api answered ${refusal.code}: ${refusal.message}; ` +
+        `retrying each image for up to ${options.timeoutS} s (--timeout)`,
+    );
+  };
+  await classifyFiles(files, { ...options, client, onRetry }, (outcome, index) => {
     if ('error' in outcome) failed++;
     progress.settled(outcome);
     output.add(unreadable.length + index, outcome);
