@@ -53,6 +53,22 @@ async function calibrationDigest(files: readonly string[]): Promise<string> {
   return hash.digest('hex');
 }
 
+function halfNote({ calibration: { select } }: ModelDerivation): string {
+  if (select === 'all') return '';
+  const from = select === 'even' ? 'first' : 'second';
+  return ` (every second, from the ${from}; the other half is left for evaluation)`;
+}
+
+async function isUpToDate(
+  output: string,
+  stampPath: string,
+  wanted: Omit<BuildStamp, 'outputSha256'>,
+) {
+  const { outputSha256, ...made } = readStamp(stampPath) ?? { outputSha256: '' };
+  if (!existsSync(output) || JSON.stringify(made) !== JSON.stringify(wanted)) return false;
+  return outputSha256 === (await sha256File(output));
+}
+
 function readStamp(path: string): BuildStamp | undefined {
   if (!existsSync(path)) return undefined;
   try {
@@ -85,19 +101,13 @@ export async function quantizeAsset(
     select: derivation.calibration.select,
     calibrationSha256: await calibrationDigest(files),
   };
-  const stamp = readStamp(stampPath);
-  const { outputSha256, ...made } = stamp ?? { outputSha256: '' };
-  if (
-    existsSync(output) &&
-    JSON.stringify(made) === JSON.stringify(wanted) &&
-    outputSha256 === (await sha256File(output))
-  ) {
+  if (await isUpToDate(output, stampPath, wanted)) {
     return options.log(
       `${displayPath(output)} is up to date (same source, recipe and calibration images)`,
     );
   }
   options.log(
-    `quantizing ${source.name} → ${displayPath(output)}, calibrating on ${files.length} images of ${displayPath(folder)} (${derivation.calibration.select})`,
+    `quantizing ${source.name} → ${displayPath(output)}: calibrating on ${files.length} images of ${displayPath(folder)}${halfNote(derivation)}`,
   );
   await quantizeModel({
     modelPath: assetPath(source, options.modelsDir),
