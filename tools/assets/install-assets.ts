@@ -10,7 +10,7 @@ import {
   type ModelManifest,
 } from '@imgcls/models';
 import { fetchAsset } from './fetch-asset';
-import { quantizeAsset } from './quantize-asset';
+import { calibrationFolder, quantizeAsset } from './quantize-asset';
 import { findTorchPython, runPython } from './torch-python';
 
 export interface InstallOptions {
@@ -47,6 +47,7 @@ export async function installAssets(
   for (const model of models) {
     const fetchOptions = { mirrorDir: mirror('models'), log: options.log };
     if (model.quantize !== undefined) {
+      calibrationFolder(model, model.quantize, options);
       await installAssets([model.quantize.from], options);
       await quantizeAsset(model, model.quantize, options);
     } else if (model.sha256 !== undefined || model.export === undefined) {

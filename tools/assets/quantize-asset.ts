@@ -32,7 +32,8 @@ interface BuildStamp {
   outputSha256: string;
 }
 
-function calibrationFolder(
+/** The folder a derived model calibrates on; checked before its source is fetched or exported. */
+export function calibrationFolder(
   model: ModelManifest,
   derivation: ModelDerivation,
   options: QuantizeAssetOptions,
