@@ -17,10 +17,12 @@ interface CliConfig {
   mirrorDir?: string;
   modelsDir: string;
   labelsDir: string;
+  calibrationDir?: string;
 }
 
 /** The only place this tool reads argv and the environment. */
-function readConfig(argv: readonly string[], env: NodeJS.ProcessEnv): CliConfig {
+function readConfig(allArgs: readonly string[], env: NodeJS.ProcessEnv): CliConfig {
+  const { argv, calibrationDir } = takeCalibration(allArgs);
   const flags = argv.filter((arg) => arg.startsWith('-'));
   if (flags.length > 0) throw new Error(`unknown option ${flags[0]}; ${usage()}`);
   const names = argv.length > 0 ? [...argv] : [env.MODEL || DEFAULT_MODEL];
@@ -34,12 +36,22 @@ function readConfig(argv: readonly string[], env: NodeJS.ProcessEnv): CliConfig 
     mirrorDir: mirror,
     modelsDir: env.MODELS_DIR ? resolve(env.MODELS_DIR) : defaults.modelsDir,
     labelsDir: env.LABELS_DIR ? resolve(env.LABELS_DIR) : defaults.labelsDir,
+    calibrationDir,
   };
+}
+
+/** `--calibration <folder>`: the images INT8 models are calibrated on (see models/*-int8.json). */
+function takeCalibration(argv: readonly string[]): { argv: string[]; calibrationDir?: string } {
+  const at = argv.indexOf('--calibration');
+  if (at < 0) return { argv: [...argv] };
+  const folder = argv[at + 1];
+  if (!folder || folder.startsWith('-')) throw new Error('--calibration needs a folder of images');
+  return { argv: argv.filter((_, i) => i !== at && i !== at + 1), calibrationDir: folder };
 }
 
 function usage(): string {
   const models = listModelNames(assetDirs(REPO_ROOT).modelsDir).join(', ');
-  return `usage: npm run assets -- [model…] (models: ${models}; env: MODEL, ASSET_MIRROR, MODELS_DIR, LABELS_DIR)`;
+  return `usage: npm run assets -- [model…] [--calibration <folder>] (models: ${models}; env: MODEL, ASSET_MIRROR, MODELS_DIR, LABELS_DIR)`;
 }
 
 async function main(): Promise<void> {
@@ -52,6 +64,7 @@ async function main(): Promise<void> {
     modelsDir: config.modelsDir,
     labelsDir: config.labelsDir,
     mirrorDir: config.mirrorDir,
+    calibrationDir: config.calibrationDir,
     log: (line) => console.log(line),
   });
 }

@@ -10,6 +10,7 @@ import {
 } from '@imgcls/models';
 import { convertCheckpoint } from '@imgcls/densenet-onnx';
 import { fetchAsset } from './fetch-asset';
+import { calibrationFolder, quantizeAsset } from './quantize-asset';
 
 export interface InstallOptions {
   /** Checkout root. */
@@ -18,6 +19,8 @@ export interface InstallOptions {
   labelsDir: string;
   /** A folder laid out like ../shared/assets (`models/…`, `labels/…`); unset: download. */
   mirrorDir?: string;
+  /** Images to calibrate INT8 models on, overriding their manifests' folder. */
+  calibrationDir?: string;
   log: (line: string) => void;
 }
 
@@ -40,7 +43,11 @@ export async function installAssets(
   }
   for (const model of models) {
     const fetchOptions = { mirrorDir: mirror('models'), log: options.log };
-    if (model.sha256 !== undefined || model.export === undefined) {
+    if (model.quantize !== undefined) {
+      calibrationFolder(model, model.quantize, options);
+      await installAssets([model.quantize.from], options);
+      await quantizeAsset(model, model.quantize, options);
+    } else if (model.sha256 !== undefined || model.export === undefined) {
       await fetchAsset(model, options.modelsDir, fetchOptions);
     } else {
       // No published ONNX: fetch the weights it is made from, then export locally.

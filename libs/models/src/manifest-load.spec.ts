@@ -16,7 +16,9 @@ describe('the manifests in models/ and labels/', () => {
   it('lists the models', () => {
     expect(listModelNames(modelsDir)).toEqual([
       'densenet121',
+      'densenet121-int8',
       'densenet121-synthetic',
+      'densenet121-synthetic-int8',
       'densenet161',
       'densenet169',
       'densenet201',
@@ -62,11 +64,11 @@ describe('the manifests in models/ and labels/', () => {
     });
   });
 
-  it('marks only the synthetic model as a test model', () => {
+  it('marks only the synthetic model and its INT8 copy as test models', () => {
     const testModels = listModelNames(modelsDir).filter(
       (name) => loadModelManifest(name, modelsDir).testModel,
     );
-    expect(testModels).toEqual(['densenet121-synthetic']);
+    expect(testModels).toEqual(['densenet121-synthetic', 'densenet121-synthetic-int8']);
   });
 });
 
@@ -77,7 +79,7 @@ describe('loadModelManifest', () => {
 
   it('names the available models when the name is unknown', () => {
     expect(() => loadModelManifest('resnet50', modelsDir)).toThrow(
-      /unknown model "resnet50".*available: densenet121, densenet121-synthetic, densenet161, densenet169, densenet201, mobilenetv2-12-int8$/,
+      /unknown model "resnet50".*available: densenet121, densenet121-int8, densenet121-synthetic, densenet121-synthetic-int8, densenet161, densenet169, densenet201, mobilenetv2-12-int8$/,
     );
   });
 
