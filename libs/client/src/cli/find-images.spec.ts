@@ -36,6 +36,7 @@ describe('findImages', () => {
       'link.jpg',
       'sub/d.webp',
       'sub/deeper/e.GIF',
+      'sub/f.bmp',
     ]);
     expect(found.unreadable).toEqual([]);
   });
@@ -43,7 +44,12 @@ describe('findImages', () => {
   it('takes a named file as it is, once, and reports paths that do not exist', async () => {
     const notes = join(root, 'notes.txt');
     const found = await findImages([notes, join(root, 'sub'), notes, join(root, 'missing.jpg')]);
-    expect(found.files).toEqual([notes, join(root, 'sub/d.webp'), join(root, 'sub/deeper/e.GIF')]);
+    expect(found.files).toEqual([
+      notes,
+      join(root, 'sub/d.webp'),
+      join(root, 'sub/deeper/e.GIF'),
+      join(root, 'sub/f.bmp'),
+    ]);
     expect(found.unreadable).toEqual([
       {
         file: join(root, 'missing.jpg'),
