@@ -1,11 +1,11 @@
 import { parseArgs } from 'node:util';
+import { MAX_TOP_K } from '@imgcls/contracts';
 import { DEFAULT_URL, type ClassifyMode } from '../client-options';
 
 export const OUTPUT_FORMATS = ['table', 'jsonl', 'csv'] as const;
 export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
 const MODES: readonly ClassifyMode[] = ['sync', 'async'];
 const MAX_CONCURRENCY = 64;
-const MAX_TOP_K = 20;
 
 export const USAGE = `Usage: classify [options] <files or folders...>
 
