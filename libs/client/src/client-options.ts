@@ -1,3 +1,4 @@
+import type { ClassifyQuery } from '@imgcls/contracts';
 import type { ApiError } from './api-error';
 import type { BackoffOptions } from './backoff';
 
@@ -17,7 +18,7 @@ export interface ClientOptions {
 }
 
 /** `sync`: the api answers with the result (or with a job to poll if it runs long); `async`: submit, then poll. */
-export type ClassifyMode = 'sync' | 'async';
+export type ClassifyMode = NonNullable<ClassifyQuery['mode']>;
 
 export interface SubmitOptions {
   /** Sent as the multipart file name, and picks its media type; the api sniffs the bytes anyway. */

@@ -1,4 +1,12 @@
-import { jobPath, type ClassifyResponse, type JobAccepted, type JobState } from '@imgcls/contracts';
+import {
+  isClassifyResponse,
+  isJobAccepted,
+  isJobState,
+  jobPath,
+  type ClassifyResponse,
+  type JobAccepted,
+  type JobState,
+} from '@imgcls/contracts';
 import { ApiError } from './api-error';
 import { DEFAULT_BACKOFF, pollDelayMs, sleep, type BackoffOptions } from './backoff';
 import {
@@ -9,7 +17,6 @@ import {
   type WaitOptions,
 } from './client-options';
 import { imageTypeForName } from './image-types';
-import { isClassifyResponse, isJobAccepted, isJobState } from './job-guards';
 import { requestJson } from './request-json';
 
 const POLL_GRACE_MS = 1_000;

@@ -1,14 +1,12 @@
 import { extname } from 'node:path';
+import { IMAGE_FORMATS } from '@imgcls/contracts';
 
-/** The formats the api accepts, by file extension (lower case, no dot). */
-export const IMAGE_TYPES: Readonly<Record<string, string>> = {
-  jpg: 'image/jpeg',
-  jpeg: 'image/jpeg',
-  png: 'image/png',
-  webp: 'image/webp',
-  gif: 'image/gif',
-  bmp: 'image/bmp',
-};
+/** The formats the api accepts, by file extension (lower case, no dot): the api's own list. */
+export const IMAGE_TYPES: Readonly<Record<string, string>> = Object.fromEntries(
+  Object.values(IMAGE_FORMATS).flatMap(({ mediaType, extensions }) =>
+    extensions.map((extension) => [extension, mediaType]),
+  ),
+);
 
 /**
  * The media type a file name suggests, or undefined for other names. The api sniffs the bytes

@@ -2,4 +2,5 @@ export * from './api-error';
 export { DEFAULT_BACKOFF, type BackoffOptions } from './backoff';
 export * from './client';
 export * from './client-options';
-export * from './job-guards';
+// The body checks come from the contract's schemas, the same ones the api is documented with.
+export { isClassifyResponse, isJobAccepted, isJobState, isJobStatus } from '@imgcls/contracts';

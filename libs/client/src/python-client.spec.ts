@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { IMAGE_FORMATS } from '@imgcls/contracts';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -115,5 +116,18 @@ describe('tools/client.py', () => {
       stderr:
         'queued as job j3; waiting up to 120 s (--timeout)\nerror: INVALID_IMAGE: truncated JPEG\n',
     });
+  });
+
+  it.each(
+    Object.values(IMAGE_FORMATS).flatMap(({ mediaType, extensions }) =>
+      extensions.map((extension) => [extension, mediaType] as const),
+    ),
+  )('labels a .%s upload %s, as the api lists the format', async (extension, mediaType) => {
+    const file = join(folder, `photo.${extension.toUpperCase()}`);
+    await writeFile(file, bytes);
+    replies = [ok(classifyResponse('j3'))];
+    expect((await python([file, '--url', api?.url ?? ''])).status).toBe(0);
+    const [post] = api?.requests ?? [];
+    expect(post && multipartFile(post.body)?.type).toBe(mediaType);
   });
 });

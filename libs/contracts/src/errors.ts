@@ -1,3 +1,6 @@
+import { z } from 'zod';
+import { guardOf } from './schema-guard';
+
 /**
  * The stable error codes of the service. Clients match on `code`, never on `message`.
  * The api maps each code to exactly one HTTP status (apps/api/src/errors/error-status.ts).
@@ -35,16 +38,20 @@ export const ERROR_CODES = [
   'INTERNAL',
 ] as const;
 
-export type ErrorCode = (typeof ERROR_CODES)[number];
+export const ErrorCodeSchema = z.enum(ERROR_CODES);
+export type ErrorCode = z.infer<typeof ErrorCodeSchema>;
+
+/** What failed: a stable code for programs, a sentence for people. */
+export const ErrorDetailSchema = z.object({
+  code: ErrorCodeSchema,
+  message: z.string().meta({ description: 'What failed, the offending value and what is allowed' }),
+});
 
 /** The JSON body of every error response. */
-export interface ErrorBody {
-  error: { code: ErrorCode; message: string };
-}
+export const ErrorBodySchema = z.object({ error: ErrorDetailSchema });
+export type ErrorBody = z.infer<typeof ErrorBodySchema>;
 
-export function isErrorCode(value: unknown): value is ErrorCode {
-  return typeof value === 'string' && (ERROR_CODES as readonly string[]).includes(value);
-}
+export const isErrorCode = guardOf(ErrorCodeSchema);
 
 /**
  * A failure with a stable code. The worker throws it (wrapped as BullMQ's UnrecoverableError
@@ -81,13 +88,4 @@ export function decodeJobFailure(failedReason: string | undefined): ServiceError
 }
 
 /** Narrows a parsed JSON body to the service's error shape. */
-export function isErrorBody(value: unknown): value is ErrorBody {
-  if (typeof value !== 'object' || value === null) return false;
-  const error = (value as { error?: unknown }).error;
-  return (
-    typeof error === 'object' &&
-    error !== null &&
-    isErrorCode((error as { code?: unknown }).code) &&
-    typeof (error as { message?: unknown }).message === 'string'
-  );
-}
+export const isErrorBody = guardOf(ErrorBodySchema);

@@ -1,6 +1,3 @@
-/** The most classes a request may ask for (`top_k`), and the api's `TOP_K` default may be. */
-export const MAX_TOP_K = 20;
-
 /** BullMQ queue that carries classification jobs from the api to the workers. */
 export const CLASSIFY_QUEUE = 'classify';
 /** Name of the one job type on that queue. */

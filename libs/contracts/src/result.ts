@@ -1,57 +1,48 @@
+import { z } from 'zod';
+import { guardOf } from './schema-guard';
+
 /** One ImageNet class with its probability. */
-export interface Prediction {
-  /** WordNet id, e.g. `n01440764`. */
-  class_id: string;
-  /** Human-readable name, e.g. `tench`. */
-  class_name: string;
-  /** Index in the model's 1000 outputs. */
-  class_index: number;
-  /** Softmax probability in [0, 1]. */
-  probability: number;
-}
+export const PredictionSchema = z.object({
+  class_id: z
+    .string()
+    .regex(/^n\d{8}$/)
+    .meta({ description: 'WordNet id', example: 'n01440764' }),
+  class_name: z.string().meta({ description: 'human-readable name', example: 'tench' }),
+  class_index: z.number().int().min(0).meta({ description: "index in the model's outputs" }),
+  probability: z.number().min(0).max(1).meta({ description: 'softmax probability' }),
+});
+export type Prediction = z.infer<typeof PredictionSchema>;
 
 /** Which model produced a result. */
-export interface ModelInfo {
-  name: string;
-  /** True for stand-in models that are not trained on ImageNet (e.g. `densenet121-synthetic`). */
-  test_model: boolean;
-}
+export const ModelInfoSchema = z.object({
+  name: z.string().meta({ example: 'densenet121' }),
+  test_model: z.boolean().meta({ description: 'true for stand-ins not trained on ImageNet' }),
+});
+export type ModelInfo = z.infer<typeof ModelInfoSchema>;
 
 /** Where a worker spent its time on one job. */
-export interface JobTimings {
-  queue_wait_ms: number;
-  preprocess_ms: number;
-  inference_ms: number;
-}
+export const JobTimingsSchema = z.object({
+  queue_wait_ms: z.number(),
+  preprocess_ms: z.number(),
+  inference_ms: z.number(),
+});
+export type JobTimings = z.infer<typeof JobTimingsSchema>;
 
 /** What a worker returns for a job: the top-1 class at the top level, plus the top-k. */
-export interface ClassifyResult extends Prediction {
-  top_k: Prediction[];
-  model: ModelInfo;
-  timings: JobTimings;
-}
+export const ClassifyResultSchema = PredictionSchema.extend({
+  top_k: z.array(PredictionSchema),
+  model: ModelInfoSchema,
+  timings: JobTimingsSchema,
+});
+export type ClassifyResult = z.infer<typeof ClassifyResultSchema>;
 
 /** The api's synchronous answer: the worker's result plus the job id. */
-export interface ClassifyResponse extends ClassifyResult {
-  job_id: string;
-}
+export const ClassifyResponseSchema = ClassifyResultSchema.extend({
+  job_id: z.string().meta({ format: 'uuid' }),
+});
+export type ClassifyResponse = z.infer<typeof ClassifyResponseSchema>;
 
-const isObject = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
-
-export function isPrediction(value: unknown): value is Prediction {
-  return (
-    isObject(value) &&
-    typeof value['class_id'] === 'string' &&
-    typeof value['class_name'] === 'string' &&
-    typeof value['class_index'] === 'number' &&
-    typeof value['probability'] === 'number'
-  );
-}
-
-/** Narrows a parsed JSON body (or a job's stored return value) to a classification. */
-export function isClassifyResult(value: unknown): value is ClassifyResult {
-  if (!isPrediction(value) || !isObject(value)) return false;
-  const topK = value['top_k'];
-  return Array.isArray(topK) && topK.every(isPrediction) && isObject(value['model']);
-}
+export const isPrediction = guardOf(PredictionSchema);
+/** A parsed JSON body, or a job's stored return value, that is a classification. */
+export const isClassifyResult = guardOf(ClassifyResultSchema);
+export const isClassifyResponse = guardOf(ClassifyResponseSchema);

@@ -1,29 +1,40 @@
+import { z } from 'zod';
 import { CLASSIFY_QUEUE } from './queue';
-
-/** What a live worker announces about itself and its model, refreshed every few seconds. */
-export interface WorkerHeartbeat {
-  /** `hostname:pid`: unique across hosts sharing one Redis. */
-  worker_id: string;
-  pid: number;
-  hostname: string;
-  started_at: string;
-  model: ModelDescription;
-}
+import { guardOf } from './schema-guard';
 
 /** A model as `GET /models` lists it. */
-export interface ModelDescription {
-  name: string;
-  description: string;
-  /** True for stand-ins that are not trained on ImageNet. */
-  test_model: boolean;
-  /** Input tensor: name and shape, batch dimension first (`"N"`). */
-  input: { name: string; shape: (number | string)[] };
-  classes: number;
-  /** Where the file comes from: its public URL, or null for mirror-only test assets. */
-  source: string | null;
-  /** SHA-256 of the ONNX file (hex). */
-  sha256: string | null;
-}
+export const ModelDescriptionSchema = z.object({
+  name: z.string(),
+  description: z.string(),
+  test_model: z.boolean().meta({ description: 'true for stand-ins not trained on ImageNet' }),
+  input: z
+    .object({ name: z.string(), shape: z.array(z.union([z.number().int(), z.string()])) })
+    .meta({ description: 'input tensor: name and shape, batch dimension first ("N")' }),
+  classes: z.number().int(),
+  source: z
+    .string()
+    .nullable()
+    .meta({ description: 'its public URL, or null for mirror-only test assets' }),
+  sha256: z.string().nullable().meta({ description: 'SHA-256 of the ONNX file (hex)' }),
+});
+export type ModelDescription = z.infer<typeof ModelDescriptionSchema>;
+
+/** What a live worker announces about itself and its model, refreshed every few seconds. */
+export const WorkerHeartbeatSchema = z.object({
+  worker_id: z.string().meta({ description: '`hostname:pid`: unique across hosts' }),
+  pid: z.number().int(),
+  hostname: z.string(),
+  started_at: z.iso.datetime(),
+  model: ModelDescriptionSchema,
+});
+export type WorkerHeartbeat = z.infer<typeof WorkerHeartbeatSchema>;
+
+/** `GET /models`: each model the live workers have loaded, with how many serve it. */
+export const ModelsListSchema = z.object({
+  models: z.array(ModelDescriptionSchema.extend({ workers: z.number().int().min(1) })),
+});
+export type ModelsList = z.infer<typeof ModelsListSchema>;
+export type ServedModel = ModelsList['models'][number];
 
 /**
  * Where a queue's workers announce themselves: a hash of heartbeats by worker id, and a
@@ -77,11 +88,7 @@ export function modelKey(model: Pick<ModelDescription, 'name' | 'sha256'>): stri
   return `${model.name}@${model.sha256 ?? ''}`;
 }
 
-export function isWorkerHeartbeat(value: unknown): value is WorkerHeartbeat {
-  if (typeof value !== 'object' || value === null) return false;
-  const v = value as Partial<WorkerHeartbeat>;
-  return typeof v.worker_id === 'string' && typeof v.model?.name === 'string';
-}
+export const isWorkerHeartbeat = guardOf(WorkerHeartbeatSchema);
 
 /** Parses one stored heartbeat; anything malformed is skipped, never thrown. */
 export function parseWorkerHeartbeat(json: string): WorkerHeartbeat | undefined {

@@ -1,21 +1,19 @@
+import { IMAGE_FORMATS, type ImageFormat } from '@imgcls/contracts';
 import { looksLikeBmp } from './bmp';
 
+export type { ImageFormat };
+
 /**
- * The formats the service accepts, sniffed from the bytes (never from a name or a header).
- * The worker decodes them with sharp's bundled libvips, except BMP, which libvips has no
- * loader for: @imgcls/preprocessing decodes that one itself.
+ * The formats the service accepts (the contract's list), sniffed from the bytes, never from a
+ * name or a header. The worker decodes them with sharp's bundled libvips, except BMP, which
+ * libvips has no loader for: @imgcls/preprocessing decodes that one itself.
  */
-export const ALLOWED_FORMATS = ['jpeg', 'png', 'webp', 'gif', 'bmp'] as const;
-export type ImageFormat = (typeof ALLOWED_FORMATS)[number];
+export const ALLOWED_FORMATS = Object.keys(IMAGE_FORMATS) as ImageFormat[];
 
 /** Human names, for error messages. */
-export const FORMAT_NAMES: Readonly<Record<ImageFormat, string>> = {
-  jpeg: 'JPEG',
-  png: 'PNG',
-  webp: 'WebP',
-  gif: 'GIF',
-  bmp: 'BMP',
-};
+export const FORMAT_NAMES: Readonly<Record<ImageFormat, string>> = Object.fromEntries(
+  Object.entries(IMAGE_FORMATS).map(([format, { name }]) => [format, name]),
+) as Record<ImageFormat, string>;
 
 const startsWith = (bytes: Uint8Array, signature: readonly number[], at = 0): boolean =>
   bytes.length >= at + signature.length && signature.every((b, i) => bytes[at + i] === b);

@@ -1,5 +1,5 @@
 import { ERROR_CODES } from '@imgcls/contracts';
-import { errorCodeForHttpStatus, httpStatusFor } from './error-status';
+import { codesForHttpStatus, errorCodeForHttpStatus, httpStatusFor } from './error-status';
 
 describe('httpStatusFor', () => {
   it('gives every error code a 4xx or 5xx status', () => {
@@ -30,5 +30,13 @@ describe('httpStatusFor', () => {
     for (const status of [400, 404, 413, 415, 503, 504]) {
       expect(httpStatusFor(errorCodeForHttpStatus(status))).toBe(status);
     }
+  });
+});
+
+describe('codesForHttpStatus', () => {
+  it('lists the codes each status carries, from the same mapping', () => {
+    expect(codesForHttpStatus(503)).toEqual(['QUEUE_FULL', 'UNAVAILABLE']);
+    expect(codesForHttpStatus(415)).toEqual(['UNSUPPORTED_MEDIA_TYPE', 'UNSUPPORTED_FORMAT']);
+    expect(codesForHttpStatus(418)).toEqual([]);
   });
 });

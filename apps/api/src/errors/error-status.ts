@@ -1,4 +1,4 @@
-import type { ErrorCode } from '@imgcls/contracts';
+import { ERROR_CODES, type ErrorCode } from '@imgcls/contracts';
 
 /** The one place where an error code becomes an HTTP status. */
 export function httpStatusFor(code: ErrorCode): number {
@@ -30,6 +30,11 @@ export function httpStatusFor(code: ErrorCode): number {
     case 'TIMEOUT':
       return 504;
   }
+}
+
+/** The codes an HTTP status can carry, for the API's description of that status. */
+export function codesForHttpStatus(status: number): ErrorCode[] {
+  return ERROR_CODES.filter((code) => httpStatusFor(code) === status);
 }
 
 /**

@@ -1,6 +1,6 @@
 import { ArgumentsHost, Catch, HttpException, Logger, type ExceptionFilter } from '@nestjs/common';
 import { ServiceError, type ErrorBody } from '@imgcls/contracts';
-import type { Response } from 'express';
+import type { Request, Response } from 'express';
 import { errorCodeForHttpStatus, httpStatusFor } from './error-status';
 
 const RETRY_AFTER_S = '1';
@@ -18,8 +18,10 @@ export class ErrorFilter implements ExceptionFilter {
     const { status, body } = this.describe(exception);
     if (response.headersSent) return;
     (response.locals as { errorCode?: string }).errorCode = body.error.code;
-    // A refused body may still be arriving; closing is cheaper than reading it to the end.
-    if (status === 413 || status === 408 || status === 503)
+    // A refused body may still be arriving (a bad query is refused before the upload is read);
+    // closing is cheaper than reading it to the end.
+    const request = host.switchToHttp().getRequest<Request>();
+    if (!request.complete || status === 413 || status === 408 || status === 503)
       response.setHeader('Connection', 'close');
     // Overload and outages are temporary: tell clients when to come back.
     if (status === 503) response.setHeader('Retry-After', RETRY_AFTER_S);

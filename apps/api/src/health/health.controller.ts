@@ -1,16 +1,9 @@
 import { Controller, Get, HttpCode } from '@nestjs/common';
-import { ServiceError } from '@imgcls/contracts';
+import { componentRef, ServiceError, type Liveness, type Readiness } from '@imgcls/contracts';
 import { ClassifyQueue } from '../queue/classify-queue';
 import { Public } from '../security/api-key.guard';
 import { ApiOkResponse, ApiOperation } from '@nestjs/swagger';
 import { ApiErrors } from '../docs/api-docs.decorators';
-import { ref } from '../docs/schemas';
-
-export interface Readiness {
-  status: 'ok';
-  redis: true;
-  workers: number;
-}
 
 /**
  * Kubernetes-style probes. Liveness never touches Redis. Readiness needs Redis and at least
@@ -24,14 +17,14 @@ export class HealthController {
   @Get('live')
   @HttpCode(200)
   @ApiOperation({ summary: 'Liveness: the process is up' })
-  @ApiOkResponse({ schema: ref('Liveness') })
-  live(): { status: 'ok' } {
+  @ApiOkResponse({ schema: componentRef('Liveness') })
+  live(): Liveness {
     return { status: 'ok' };
   }
 
   @Get('ready')
   @ApiOperation({ summary: 'Readiness: Redis is reachable and a worker with its model is alive' })
-  @ApiOkResponse({ schema: ref('Readiness') })
+  @ApiOkResponse({ schema: componentRef('Readiness') })
   @ApiErrors(503)
   async ready(): Promise<Readiness> {
     if (!(await this.queue.ping())) {

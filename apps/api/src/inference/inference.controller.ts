@@ -1,7 +1,8 @@
 import { Controller, HttpCode, Post, Query, Req, Res } from '@nestjs/common';
 import {
-  MAX_TOP_K,
-  ServiceError,
+  ClassifyQuerySchema,
+  componentRef,
+  type ClassifyQuery,
   type ClassifyResponse,
   type JobAccepted,
 } from '@imgcls/contracts';
@@ -12,14 +13,8 @@ import { InferenceService } from './inference.service';
 import { UploadReader } from './upload-reader';
 import { WorkerPresence } from './worker-presence';
 import { ApiErrors, ApiKeyProtected } from '../docs/api-docs.decorators';
-import { ref } from '../docs/schemas';
-import {
-  ApiAcceptedResponse,
-  ApiHeader,
-  ApiOkResponse,
-  ApiOperation,
-  ApiQuery,
-} from '@nestjs/swagger';
+import { SchemaPipe } from '../http/schema.pipe';
+import { ApiAcceptedResponse, ApiHeader, ApiOkResponse, ApiOperation } from '@nestjs/swagger';
 
 @Controller()
 export class InferenceController {
@@ -44,18 +39,12 @@ export class InferenceController {
       'unless `Prefer: respond-async` or `?mode=async` asks for 202 and polling; a job that ' +
       'outlives SYNC_TIMEOUT_MS is also answered 202 with its Location.',
   })
-  @ApiQuery({
-    name: 'top_k',
-    required: false,
-    schema: { type: 'integer', minimum: 1, maximum: MAX_TOP_K },
-  })
-  @ApiQuery({ name: 'mode', required: false, enum: ['sync', 'async'] })
   @ApiHeader({ name: 'Prefer', required: false, description: '`respond-async` (RFC 7240)' })
   @ApiHeader({ name: 'X-Request-Id', required: false, description: 'echoed back and logged' })
-  @ApiOkResponse({ description: "The image's classes", schema: ref('ClassifyResponse') })
+  @ApiOkResponse({ description: "The image's classes", schema: componentRef('ClassifyResponse') })
   @ApiAcceptedResponse({
     description: 'Queued; poll the Location',
-    schema: ref('JobAccepted'),
+    schema: componentRef('JobAccepted'),
     headers: { Location: { schema: { type: 'string' } } },
   })
   @ApiKeyProtected()
@@ -63,9 +52,10 @@ export class InferenceController {
   async runInference(
     @Req() req: Request,
     @Res({ passthrough: true }) res: Response,
-    @Query('top_k') topK?: string,
-    @Query('mode') mode?: string,
+    // Checked by the pipe before this body runs, so a bad parameter never waits for the upload.
+    @Query(new SchemaPipe(ClassifyQuerySchema)) query: ClassifyQuery,
   ): Promise<ClassifyResponse | JobAccepted> {
+    const { mode, top_k: topK } = query;
     // Read from the request, not with @Headers('prefer'): that decorator adds a second,
     // required `prefer` parameter to the OpenAPI document, and Swagger UI then refuses to send.
     const wantsAsync = prefersAsync(mode, req.get('prefer'));
@@ -94,12 +84,8 @@ export class InferenceController {
 }
 
 /** `?mode=` wins over the RFC 7240 `Prefer` header. */
-function prefersAsync(mode: string | undefined, prefer: string | undefined): boolean {
-  if (mode === 'async') return true;
-  if (mode === 'sync') return false;
-  if (mode !== undefined) {
-    throw new ServiceError('INVALID_REQUEST', `mode must be "sync" or "async"; got "${mode}"`);
-  }
+function prefersAsync(mode: ClassifyQuery['mode'], prefer: string | undefined): boolean {
+  if (mode !== undefined) return mode === 'async';
   return (prefer ?? '')
     .split(/[,;]/)
     .some((token) => token.trim().toLowerCase() === 'respond-async');

@@ -1,10 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import {
-  MAX_TOP_K,
-  ServiceError,
-  type ClassifyResponse,
-  type JobAccepted,
-} from '@imgcls/contracts';
+import { ServiceError, type ClassifyResponse, type JobAccepted } from '@imgcls/contracts';
 import { checkImageHeader, type ImageLimits } from '@imgcls/image-probe';
 import type { AdmissionTicket } from '../admission/admission.service';
 import { API_CONFIG, type ApiConfig } from '../config';
@@ -12,8 +7,8 @@ import { jobAccepted, jobStatus } from '../jobs/job-state';
 import { ClassifyQueue } from '../queue/classify-queue';
 
 export interface ClassifyOptions {
-  /** The `top_k` query parameter as sent, if any. */
-  topK: string | undefined;
+  /** The checked `top_k` query parameter, if any. */
+  topK: number | undefined;
   requestId: string;
   /** Wait for the result (synchronous) or answer as soon as the job is queued. */
   wait: boolean;
@@ -42,7 +37,7 @@ export class InferenceService {
   }
 
   async classify(image: Buffer, options: ClassifyOptions): Promise<ClassifyOutcome> {
-    const topK = this.parseTopK(options.topK);
+    const topK = options.topK ?? this.config.defaultTopK;
     this.checkImage(image);
     const jobId = options.ticket.id;
     const now = Date.now();
@@ -59,18 +54,6 @@ export class InferenceService {
     // Out of time: the job goes on, and the caller gets where to poll for it.
     const status = jobStatus(waited.pendingState) ?? 'queued';
     return { kind: 'accepted', accepted: jobAccepted(jobId, status) };
-  }
-
-  private parseTopK(value: string | undefined): number {
-    if (value === undefined) return this.config.defaultTopK;
-    const k = Number(value);
-    if (!/^\d+$/.test(value) || k < 1 || k > MAX_TOP_K) {
-      throw new ServiceError(
-        'INVALID_REQUEST',
-        `top_k must be a whole number from 1 to ${MAX_TOP_K}; got "${value}"`,
-      );
-    }
-    return k;
   }
 
   /** Junk never reaches a worker: the format and the declared size are checked here. */

@@ -1,9 +1,8 @@
 import { Controller, Get, Param } from '@nestjs/common';
-import type { JobState } from '@imgcls/contracts';
+import { componentRef, type JobState } from '@imgcls/contracts';
 import { JobsService } from './jobs.service';
 import { ApiOkResponse, ApiOperation, ApiParam } from '@nestjs/swagger';
 import { ApiErrors, ApiKeyProtected } from '../docs/api-docs.decorators';
-import { ref } from '../docs/schemas';
 
 @Controller('jobs')
 export class JobsController {
@@ -13,7 +12,7 @@ export class JobsController {
   @Get(':id')
   @ApiOperation({ summary: 'Where a submitted job is; its result once it succeeded' })
   @ApiParam({ name: 'id', schema: { type: 'string', format: 'uuid' } })
-  @ApiOkResponse({ schema: ref('JobState') })
+  @ApiOkResponse({ schema: componentRef('JobState') })
   @ApiKeyProtected()
   @ApiErrors(404, 503)
   state(@Param('id') id: string): Promise<JobState> {

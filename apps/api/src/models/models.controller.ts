@@ -1,14 +1,8 @@
 import { Controller, Get } from '@nestjs/common';
-import type { ModelDescription } from '@imgcls/contracts';
+import { componentRef, type ModelsList, type ServedModel } from '@imgcls/contracts';
 import { ClassifyQueue } from '../queue/classify-queue';
 import { ApiOkResponse, ApiOperation } from '@nestjs/swagger';
 import { ApiErrors, ApiKeyProtected } from '../docs/api-docs.decorators';
-import { ref } from '../docs/schemas';
-
-export interface ServedModel extends ModelDescription {
-  /** Live workers serving it. */
-  workers: number;
-}
 
 /** The models the live workers have loaded, as their heartbeats describe them. */
 @Controller('models')
@@ -17,10 +11,10 @@ export class ModelsController {
 
   @Get()
   @ApiOperation({ summary: 'The models the live workers have loaded' })
-  @ApiOkResponse({ schema: ref('Models') })
+  @ApiOkResponse({ schema: componentRef('Models') })
   @ApiKeyProtected()
   @ApiErrors(503)
-  async list(): Promise<{ models: ServedModel[] }> {
+  async list(): Promise<ModelsList> {
     const served = new Map<string, ServedModel>();
     for (const { model } of await this.queue.workers()) {
       const key = `${model.name}@${model.sha256 ?? ''}`;
