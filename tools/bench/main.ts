@@ -9,6 +9,7 @@ import { dirname, join, relative } from 'node:path';
 import { loadavg } from 'node:os';
 import { REPO_ROOT } from '@imgcls/testing';
 import { describeMachine, describeModel } from './machine';
+import { compareModelSpeed, type ModelSpeed } from './model-speed';
 import { parseOptions, USAGE, type BenchOptions } from './options';
 import {
   ceilingTable,
@@ -20,6 +21,7 @@ import {
 } from './report';
 import { baselineRun, type BenchResults } from './results';
 import { loadInputs, runCeiling, runServers, stopRunningServers } from './sections';
+import { speedChecks, speedTable } from './speed-report';
 import { checkTargets, formatCheck } from './targets';
 
 const log = (line = '') => console.log(line);
@@ -36,13 +38,20 @@ async function main(options: BenchOptions): Promise<void> {
 
   log('\n## 1. ceiling: the model alone in onnxruntime-node');
   const ceiling = await runCeiling(options);
+  const speed = await runSpeedComparison(options);
   log('\n## inputs');
   const inputs = await loadInputs(options);
   log('\n## 2 and 3. stacks (api + workers + Redis) and baseline (Flask + PyTorch), side by side');
   const results: BenchResults = { ceiling, ...(await runServers(options, inputs, ceiling)) };
-  const targets = checkTargets(results);
+  const targets = [...speedChecks(speed), ...checkTargets(results)];
 
   printReport(results, options, model.note);
+  if (speed.length > 0) {
+    log(
+      '\n## models alone, side by side (one thread, batch 1, alternating; ×first: speed vs the first)',
+    );
+    log(speedTable(speed));
+  }
   log('\n## targets (issue 5)');
   targets.forEach((check) => log(`${formatCheck(check)} [${check.stack}]`));
 
@@ -58,10 +67,20 @@ async function main(options: BenchOptions): Promise<void> {
     options,
     inputs: inputs.map(({ name, description }) => ({ name, description })),
     ...results,
+    speed,
     targets,
   };
   writeFileSync(out, `${JSON.stringify(report, null, 2)}\n`);
   log(`\nJSON report: ${relative(process.cwd(), out)}`);
+}
+
+/** 1b. The models alone, one thread, batch 1, taking turns: the INT8 speed-up. */
+async function runSpeedComparison(options: BenchOptions): Promise<ModelSpeed[]> {
+  if (options.speedModels.length === 0) return [];
+  log(`\n## 1b. models alone, alternating: ${options.speedModels.join(' vs ')}`);
+  const speed = await compareModelSpeed(options.speedModels, options.speedRuns);
+  speed.forEach((s) => log(`  ${s.model}: ${s.runs} runs, p50 ${s.p50Ms.toFixed(1)} ms`));
+  return speed;
 }
 
 const CELL_LEGEND = `

@@ -6,6 +6,10 @@ import type { StackLayout } from './stack';
 export interface BenchOptions {
   smoke: boolean;
   model: string;
+  /** Models compared alone, alternating, one thread, batch 1 (names or .onnx paths); [] for none. */
+  speedModels: string[];
+  /** Runs of each model in that comparison. */
+  speedRuns: number;
   cores: number;
   concurrencies: number[];
   inputs: InputName[];
@@ -26,6 +30,10 @@ export interface BenchOptions {
 export const USAGE = `usage: npm run bench -- [options]
   --smoke                 a few seconds: one concurrency, short windows, one stack (the jest test runs this)
   --model NAME            models/<NAME>.json (default densenet121-synthetic, a TEST model)
+  --models LIST           models alone side by side: each NAME (or .onnx path) in turn, one
+                          thread, batch 1, alternating; each against the first (fp32 first,
+                          e.g. densenet121-synthetic,densenet121-synthetic-int8); PASS/FAIL ≥ 1.9×
+  --speed-runs N          runs of each model in that comparison (default 30; --smoke 3)
   --concurrency LIST      closed-loop concurrencies (default 1,4,16,64)
   --inputs LIST           photos,12mp (default both)
   --stacks LIST           worker layouts, WORKERS[xSESSIONS[xTHREADS]] (default 1,<cores>x1;
@@ -50,6 +58,8 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
     options: {
       smoke: { type: 'boolean', default: false },
       model: { type: 'string', default: 'densenet121-synthetic' },
+      models: { type: 'string' },
+      'speed-runs': { type: 'string' },
       concurrency: { type: 'string' },
       inputs: { type: 'string', default: INPUT_NAMES.join(',') },
       stacks: { type: 'string' },
@@ -71,6 +81,8 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
   return {
     smoke,
     model: values.model,
+    speedModels: speedModels(values.models),
+    speedRuns: numbers(values['speed-runs'] ?? (smoke ? '3' : '30'), 'runs')[0] ?? 30,
     cores,
     concurrencies: numbers(values.concurrency ?? (smoke ? '2' : '1,4,16,64'), 'concurrency'),
     inputs: inputNames(values.inputs),
@@ -99,6 +111,13 @@ function numbers(list: string, what: string): number[] {
     if (!Number.isInteger(value)) throw new Error(`${what} "${item}" is not a whole number`);
     return value;
   });
+}
+
+function speedModels(list: string | undefined): string[] {
+  if (list === undefined) return [];
+  const models = list.split(',').filter((name) => name !== '');
+  if (models.length < 2) throw new Error(`--models needs two or more models, got "${list}"`);
+  return models;
 }
 
 function inputNames(list: string): InputName[] {
