@@ -34,7 +34,7 @@ async function openSession(
       `${path}: the first input is not an image tensor [N, C, H, W] with fixed C, H and W`,
     );
   }
-  const dims = [1, ...(shape as number[])];
+  const dims = [1, ...shape];
   const data = new Float32Array(dims.reduce((a, b) => a * b, 1)).map((_, i) => (i % 255) / 255);
   return { session, feeds: { [input.name]: new ort.Tensor('float32', data, dims) } };
 }
