@@ -8,10 +8,12 @@ import { REPO_ROOT, sharedDir, TEST_REDIS_URL } from '@imgcls/testing';
 import { dequantizeFile } from '../quantize/dequantize-file';
 import { findBaseline } from './baseline';
 import type { ModelSpeed } from './model-speed';
+import { poissonArrivals } from './poisson-arrivals';
 import type { BenchResults, ServerRun } from './results';
 import type { TargetCheck } from './targets';
 
 const run = promisify(execFile);
+const escapeLabel = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;');
 
 type Report = BenchResults & {
   targets: TargetCheck[];
@@ -103,6 +105,8 @@ describe('npm run bench -- --smoke', () => {
       '(c)',
       '(d)',
       '(e)',
+      '(f)',
+      '(g)',
     ]);
     expect(stdout).toMatch(/^(PASS|FAIL|SKIP) \(a\)/m);
   });
@@ -118,6 +122,22 @@ describe('npm run bench -- --smoke', () => {
     expect(check?.pass).toBeUndefined(); // not in the JSON: not judged
     expect(stdout).toMatch(/^SKIP \(int8\) mobilenetv2-12-int8 ≥ 1\.9× mobilenetv2-float\.onnx/m);
     expect(stdout).toMatch(/^mobilenetv2-12-int8\s+3\s+[\d.]+.*×$/m);
+  });
+
+  it('sends open-loop Poisson arrivals at half the capacity it measured, and charts them', () => {
+    const [stack] = report.stacks;
+    const capacity = Math.max(
+      ...(stack?.cells ?? []).filter((c) => c.input === 'photos').map((c) => c.imgPerS),
+    );
+    const [cell] = stack?.openLoop ?? [];
+    expect(cell).toMatchObject({ input: 'photos', loadShare: 0.5, capacityImgPerS: capacity });
+    // Exactly the seeded schedule was sent, and every request was answered.
+    expect(cell?.sent).toBe(poissonArrivals(capacity / 2, 2000, 1).length);
+    expect(cell?.ok).toBe(cell?.sent);
+    if ((cell?.ok ?? 0) > 0) expect(cell?.p99Ms).toBeGreaterThan(0);
+    const chart = readFileSync(join(dir, 'report-open-loop.svg'), 'utf8');
+    expect(chart).toContain(escapeLabel(stack?.label ?? ''));
+    expect(stdout).toContain('open loop (seed 1, 2 s each):');
   });
 
   it('leaves nothing in Redis under the stack prefix', async () => {

@@ -21,6 +21,9 @@ import {
 } from './report';
 import { baselineRun, type BenchResults } from './results';
 import { loadInputs, runCeiling, runServers, stopRunningServers } from './sections';
+import { chartSeries, openLoopChart } from './open-loop-chart';
+import { OPEN_LOOP_LEGEND, openLoopTable } from './open-loop-report';
+import { openLoopChecks } from './open-loop-targets';
 import { speedChecks, speedTable } from './speed-report';
 import { checkTargets, formatCheck } from './targets';
 
@@ -41,9 +44,11 @@ async function main(options: BenchOptions): Promise<void> {
   const speed = await runSpeedComparison(options);
   log('\n## inputs');
   const inputs = await loadInputs(options);
-  log('\n## 2 and 3. stacks (api + workers + Redis) and baseline (Flask + PyTorch), side by side');
+  log(
+    '\n## 2, 3 and 4. stacks (api + workers + Redis) and baseline (Flask + PyTorch), side by side, closed loop then open loop',
+  );
   const results: BenchResults = { ceiling, ...(await runServers(options, inputs, ceiling)) };
-  const targets = [...speedChecks(speed), ...checkTargets(results)];
+  const targets = [...speedChecks(speed), ...checkTargets(results), ...openLoopChecks(results)];
 
   printReport(results, options, model.note);
   if (speed.length > 0) {
@@ -52,7 +57,7 @@ async function main(options: BenchOptions): Promise<void> {
     );
     log(speedTable(speed));
   }
-  log('\n## targets (issue 5)');
+  log('\n## targets (issue 5: a–e; issue 10: int8; issue 11: f, g)');
   targets.forEach((check) => log(`${formatCheck(check)} [${check.stack}]`));
 
   const out =
@@ -72,6 +77,15 @@ async function main(options: BenchOptions): Promise<void> {
   };
   writeFileSync(out, `${JSON.stringify(report, null, 2)}\n`);
   log(`\nJSON report: ${relative(process.cwd(), out)}`);
+  const series = chartSeries(results);
+  if (series.length > 0) {
+    const chart = out.replace(/\.json$/, '') + '-open-loop.svg';
+    writeFileSync(
+      chart,
+      openLoopChart(series, `open loop, ${model.name}, ${startedAt.toISOString()}`),
+    );
+    log(`open-loop chart: ${relative(process.cwd(), chart)}`);
+  }
 }
 
 /** 1b. The models alone, one thread, batch 1, taking turns: the INT8 speed-up. */
@@ -99,6 +113,7 @@ function printReport(results: BenchResults, options: BenchOptions, modelNote: st
   );
   log(ceilingTable(results));
   log(CELL_LEGEND);
+  if (options.openLoopShares.length > 0) log(OPEN_LOOP_LEGEND);
   const baseline = baselineRun(results);
   for (const run of baseline === undefined ? results.stacks : [...results.stacks, baseline]) {
     const latency = modelLatencyFor(results, run, options.cores);
@@ -113,6 +128,9 @@ function printReport(results: BenchResults, options: BenchOptions, modelNote: st
     }
     const cpu = cpuTable(results, run, options.cores);
     if (cpu !== undefined) log(cpu);
+    const openLoop = openLoopTable(run);
+    if (openLoop !== undefined)
+      log(`open loop (seed ${options.seed}, ${options.openLoopMs / 1000} s each):\n${openLoop}`);
   }
   if ('skipped' in results.baseline) log(`\nbaseline skipped: ${results.baseline.skipped}`);
 }
