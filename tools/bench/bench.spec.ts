@@ -7,7 +7,7 @@ import IORedis from 'ioredis';
 import { REPO_ROOT, sharedDir, TEST_REDIS_URL } from '@imgcls/testing';
 import { dequantizeFile } from '../quantize/dequantize-file';
 import { findBaseline } from './baseline';
-import type { ModelSpeed } from './model-speed';
+import type { ModelSpeed } from './speed-comparison';
 import { poissonArrivals } from './poisson-arrivals';
 import type { BenchResults, ServerRun } from './results';
 import type { TargetCheck } from './targets';

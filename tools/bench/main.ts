@@ -9,7 +9,7 @@ import { dirname, join, relative } from 'node:path';
 import { loadavg } from 'node:os';
 import { REPO_ROOT } from '@imgcls/testing';
 import { describeMachine, describeModel } from './machine';
-import { compareModelSpeed, type ModelSpeed } from './model-speed';
+import { compareModelSpeed, type ModelSpeed } from './speed-comparison';
 import { parseOptions, USAGE, type BenchOptions } from './options';
 import {
   ceilingTable,

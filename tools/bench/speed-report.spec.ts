@@ -1,4 +1,4 @@
-import type { ModelSpeed } from './model-speed';
+import type { ModelSpeed } from './speed-comparison';
 import { speedChecks, speedTable } from './speed-report';
 
 const speed = (model: string, p50Ms: number, runs: number, referenceMs: number): ModelSpeed => ({

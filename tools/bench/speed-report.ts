@@ -1,4 +1,4 @@
-import { SPEEDUP_MIN_RUNS, SPEEDUP_TARGET, type ModelSpeed } from './model-speed';
+import { SPEEDUP_MIN_RUNS, SPEEDUP_TARGET, type ModelSpeed } from './speed-comparison';
 import { table } from './report';
 import type { TargetCheck } from './targets';
 

@@ -1,5 +1,5 @@
 /**
- * The model-speed comparison's child process (forked by model-speed.ts): every model in one
+ * The model-speed comparison's child process (forked by speed-comparison.ts): every model in one
  * onnxruntime session of one thread, batch 1, run in turn, round after round, so that each gets
  * the same minutes of a shared machine. The order flips every round (ABBA) so that neither model
  * always runs right after the other.
