@@ -16,10 +16,12 @@ interface CliConfig {
   modelNames: string[];
   mirrorDir?: string;
   pythonCandidates: string[];
+  calibrationDir?: string;
 }
 
 /** The only place this tool reads argv and the environment. */
-function readConfig(argv: readonly string[], env: NodeJS.ProcessEnv): CliConfig {
+function readConfig(allArgs: readonly string[], env: NodeJS.ProcessEnv): CliConfig {
+  const { argv, calibrationDir } = takeCalibration(allArgs);
   const flags = argv.filter((arg) => arg.startsWith('-'));
   if (flags.length > 0) throw new Error(`unknown option ${flags[0]}; ${usage()}`);
   const names = argv.length > 0 ? [...argv] : [env.MODEL || DEFAULT_MODEL];
@@ -31,12 +33,22 @@ function readConfig(argv: readonly string[], env: NodeJS.ProcessEnv): CliConfig 
     modelNames: names,
     mirrorDir: mirror,
     pythonCandidates: torchPythonCandidates(env.PYTHON),
+    calibrationDir,
   };
+}
+
+/** `--calibration <folder>`: the images INT8 models are calibrated on (see models/*-int8.json). */
+function takeCalibration(argv: readonly string[]): { argv: string[]; calibrationDir?: string } {
+  const at = argv.indexOf('--calibration');
+  if (at < 0) return { argv: [...argv] };
+  const folder = argv[at + 1];
+  if (!folder || folder.startsWith('-')) throw new Error('--calibration needs a folder of images');
+  return { argv: argv.filter((_, i) => i !== at && i !== at + 1), calibrationDir: folder };
 }
 
 function usage(): string {
   const models = listModelNames(assetDirs(REPO_ROOT).modelsDir).join(', ');
-  return `usage: npm run assets -- [model…] (models: ${models}; env: MODEL, ASSET_MIRROR, PYTHON)`;
+  return `usage: npm run assets -- [model…] [--calibration <folder>] (models: ${models}; env: MODEL, ASSET_MIRROR, PYTHON)`;
 }
 
 async function main(): Promise<void> {
@@ -49,6 +61,7 @@ async function main(): Promise<void> {
     ...assetDirs(REPO_ROOT),
     mirrorDir: config.mirrorDir,
     pythonCandidates: config.pythonCandidates,
+    calibrationDir: config.calibrationDir,
     log: (line) => console.log(line),
   });
 }

@@ -10,6 +10,7 @@ import {
   type ModelManifest,
 } from '@imgcls/models';
 import { fetchAsset } from './fetch-asset';
+import { quantizeAsset } from './quantize-asset';
 import { findTorchPython, runPython } from './torch-python';
 
 export interface InstallOptions {
@@ -21,6 +22,8 @@ export interface InstallOptions {
   mirrorDir?: string;
   /** Interpreters to try for exports, best first (see torchPythonCandidates). */
   pythonCandidates: readonly string[];
+  /** Images to calibrate INT8 models on, overriding their manifests' folder. */
+  calibrationDir?: string;
   log: (line: string) => void;
 }
 
@@ -43,7 +46,10 @@ export async function installAssets(
   }
   for (const model of models) {
     const fetchOptions = { mirrorDir: mirror('models'), log: options.log };
-    if (model.sha256 !== undefined || model.export === undefined) {
+    if (model.quantize !== undefined) {
+      await installAssets([model.quantize.from], options);
+      await quantizeAsset(model, model.quantize, options);
+    } else if (model.sha256 !== undefined || model.export === undefined) {
       await fetchAsset(model, options.modelsDir, fetchOptions);
     } else {
       // No published ONNX: fetch the weights it is made from, then export locally.

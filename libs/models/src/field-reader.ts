@@ -78,6 +78,14 @@ export class FieldReader {
     return value as ['N', ...number[]];
   }
 
+  stringList(key: string): string[] {
+    const value = this.fields[key];
+    if (!Array.isArray(value) || value.some((v) => typeof v !== 'string' || v === '')) {
+      this.fail(key, 'must be a list of non-empty strings');
+    }
+    return value as string[];
+  }
+
   fail(key: string, problem: string): never {
     throw this.error(this.at(key), problem);
   }

@@ -11,3 +11,9 @@ export {
   type VerifyHint,
 } from './checksum';
 export { displayPath } from './display-path';
+export {
+  DEFAULT_RECIPE,
+  type CalibrationSource,
+  type ModelDerivation,
+  type QuantizeRecipe,
+} from './model-derivation';

@@ -36,7 +36,7 @@ describe('parseModelManifest', () => {
     ['input.shape', [1, 3, 224, 224], /"input.shape" must be \["N", …positive integers\]/],
     ['input.shape', ['N', 3, 256, 256], /"input.shape" must be \["N",3,224,224\] to match/],
     ['sha256', 'CC02', /"sha256" must be 64 lower-case hex/],
-    ['sha256', undefined, /"sha256" is required unless "export"/],
+    ['sha256', undefined, /"sha256" is required unless "export" or "quantize"/],
     ['sha256Prefix', 'cc028fe6', /"sha256Prefix" must not be given together with "sha256"/],
     ['file', '../etc/passwd', /"file" must be a bare file name/],
     ['url', 'ftp://example.com/x.onnx', /"url" must be an http\(s\) URL or null/],
@@ -49,6 +49,33 @@ describe('parseModelManifest', () => {
     expect(() => parseModelManifest([], 'models/m.json')).toThrow(
       'invalid manifest models/m.json: the manifest must be a JSON object',
     );
+  });
+
+  it.each(['densenet121-int8', 'densenet121-synthetic-int8'])(
+    'accepts the quantized manifest %s, whose file is made locally',
+    (name) => {
+      const json = realManifest(name);
+      expect(parseModelManifest(json, `${name}.json`)).toEqual(json);
+    },
+  );
+
+  it.each([
+    [
+      'quantize.recipe.percentile',
+      80,
+      /"quantize.recipe.percentile" must be in \[90, 100\], got 80/,
+    ],
+    ['quantize.recipe.method', 'entropy', /"quantize.recipe.method" must be one of percentile/],
+    ['quantize.recipe.keepFloat', 'conv0', /"quantize.recipe.keepFloat" must be a list/],
+    ['quantize.calibration.select', 'first', /"quantize.calibration.select" must be one of/],
+  ])('names the bad quantize field %s = %p', (field, value, message) => {
+    const json = realManifest('densenet121-synthetic-int8');
+    const keys = field.split('.');
+    const last = keys.pop() as string;
+    let target = json;
+    for (const key of keys) target = target[key] as Record<string, unknown>;
+    target[last] = value;
+    expect(() => parseModelManifest(json, 'models/m.json')).toThrow(message);
   });
 
   it('requires a checksum on export weights', () => {

@@ -1,4 +1,5 @@
 import { FieldReader } from './field-reader';
+import { readDerivation } from './model-derivation';
 import type {
   AssetFile,
   LabelsManifest,
@@ -28,9 +29,10 @@ export function parseModelManifest(json: unknown, source: string): ModelManifest
     preprocessing: readPreprocessing(fields.object('preprocessing')),
   };
   if (fields.has('export')) manifest.export = readExport(fields.object('export'));
-  // Without a published checksum the ONNX file can only come from a local export.
-  if (manifest.sha256 === undefined && manifest.export === undefined) {
-    fields.fail('sha256', 'is required unless "export" says how the file is made');
+  if (fields.has('quantize')) manifest.quantize = readDerivation(fields.object('quantize'));
+  // Without a published checksum the ONNX file can only be made locally.
+  if (manifest.sha256 === undefined && !manifest.export && !manifest.quantize) {
+    fields.fail('sha256', 'is required unless "export" or "quantize" says how the file is made');
   }
   checkInputShape(fields, manifest);
   return manifest;

@@ -1,3 +1,5 @@
+import type { ModelDerivation } from './model-derivation';
+
 /**
  * The shapes of `models/<name>.json` and `labels/<name>.json`. The binaries they name live beside
  * them (`models/<file>`, `labels/<file>`), are fetched by `npm run assets`, and are never committed.
@@ -69,6 +71,8 @@ export interface ModelManifest extends AssetFile {
   /** Name of the label manifest, `labels/<labels>.json`. */
   labels: string;
   export?: ModelExport;
+  /** Made locally by quantizing another model (see model-derivation.ts). */
+  quantize?: ModelDerivation;
   input: TensorSpec;
   output: TensorSpec;
   preprocessing: ModelPreprocessing;

@@ -36,7 +36,8 @@ export function floatData(t: onnx.ITensorProto): Float32Array {
     if (t.rawData.length !== count * 4) {
       throw new Error(`tensor ${t.name ?? '?'} has ${t.rawData.length} bytes for ${count} floats`);
     }
-    return new Float32Array(t.rawData.slice().buffer);
+    // A copy into a fresh buffer: a decoded Buffer's slice() shares its pool (and its offset).
+    return new Float32Array(Uint8Array.from(t.rawData).buffer);
   }
   if ((t.floatData ?? []).length !== count) {
     throw new Error(`tensor ${t.name ?? '?'} has ${t.floatData?.length ?? 0} values for ${count}`);

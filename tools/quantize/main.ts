@@ -1,0 +1,83 @@
+/**
+ * `npm run quantize -- --model <manifest name> --calibration <folder> [--out <file>]`: writes a
+ * static INT8 QDQ copy of the model's fp32 ONNX file, calibrated on the folder's images.
+ */
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import {
+  assetDirs,
+  assetPath,
+  DEFAULT_RECIPE,
+  displayPath,
+  loadModelManifest,
+} from '@imgcls/models';
+import type { CalibrationSelect } from './calibration-images';
+import { quantizeModel } from './quantize-model';
+
+const REPO_ROOT = resolve(__dirname, '..', '..');
+
+const USAGE = `usage: npm run quantize -- --model <manifest name> --calibration <folder> [options]
+  --model <name>        models/<name>.json: the fp32 model and its preprocessing
+  --calibration <dir>   a few hundred images like the ones you will serve (sorted by name)
+  --select all|even|odd every image, or every second one from the first (even) or second (odd)
+  --file <path>         quantize this ONNX file instead of the manifest's (same preprocessing)
+  --out <path>          output file (default models/<name>-int8.onnx)
+  --percentile <p>      activation ranges keep the central p% of values (default ${DEFAULT_RECIPE.percentile})
+  --keep-float <names>  comma-separated node names to leave in float`;
+
+function readOptions(argv: string[]) {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      model: { type: 'string' },
+      calibration: { type: 'string' },
+      select: { type: 'string', default: 'all' },
+      file: { type: 'string' },
+      out: { type: 'string' },
+      percentile: { type: 'string', default: String(DEFAULT_RECIPE.percentile) },
+      'keep-float': { type: 'string', default: '' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  if (values.help) return undefined;
+  if (!values.model || !values.calibration)
+    throw new Error('--model and --calibration are required (see --help)');
+  if (!['all', 'even', 'odd'].includes(values.select)) {
+    throw new Error(`--select must be all, even or odd, got "${values.select}"`);
+  }
+  const percentile = Number(values.percentile);
+  if (!(percentile >= 90 && percentile <= 100)) {
+    throw new Error(`--percentile must be a number in [90, 100], got "${values.percentile}"`);
+  }
+  const keepFloat = values['keep-float'].split(',').filter(Boolean);
+  return { ...values, model: values.model, calibration: values.calibration, percentile, keepFloat };
+}
+
+async function main(): Promise<void> {
+  const options = readOptions(process.argv.slice(2));
+  if (!options) return console.log(USAGE);
+  const { modelsDir } = assetDirs(REPO_ROOT);
+  const manifest = loadModelManifest(options.model, modelsDir);
+  const outPath = resolve(options.out ?? `${modelsDir}/${manifest.name}-int8.onnx`);
+  const startedMs = Date.now();
+  const summary = await quantizeModel({
+    modelPath: options.file ? resolve(options.file) : assetPath(manifest, modelsDir),
+    spec: manifest.preprocessing,
+    inputName: manifest.input.name,
+    calibrationDir: resolve(options.calibration),
+    select: options.select as CalibrationSelect,
+    recipe: { method: 'percentile', percentile: options.percentile, keepFloat: options.keepFloat },
+    outPath,
+    progress: process.stderr,
+  });
+  const skipped = summary.skipped.length ? `, ${summary.skipped.length} undecodable skipped` : '';
+  console.log(
+    `quantize: wrote ${displayPath(outPath)} (${(summary.bytes / 1e6).toFixed(1)} MB, ${summary.quantizedTensors} activations int8) ` +
+      `from ${summary.images} calibration images${skipped} in ${((Date.now() - startedMs) / 1000).toFixed(0)} s`,
+  );
+}
+
+main().catch((error: unknown) => {
+  console.error(`quantize: ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(1);
+});

@@ -1,0 +1,106 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { rename, rm, writeFile } from 'node:fs/promises';
+import { decodeOnnxModel, encodeOnnxModel, onnx, OnnxFormatError } from '@imgcls/onnx';
+import type { QuantizeRecipe } from '@imgcls/models';
+import type { ModelSpec } from '@imgcls/preprocessing';
+import { rewriteBatchNorms } from './batch-norm-rewrite';
+import { calibrateRanges } from './calibrate';
+import {
+  listCalibrationImages,
+  loadCalibrationInputs,
+  type CalibrationSelect,
+} from './calibration-images';
+import { QuantizeError } from './graph-index';
+import { checkSupportedOps, placeQdq } from './placement';
+import { buildQdqGraph } from './qdq-graph';
+import { simplifyGraph } from './simplify';
+
+export interface QuantizeJob {
+  modelPath: string;
+  spec: ModelSpec;
+  inputName: string;
+  calibrationDir: string;
+  select: CalibrationSelect;
+  recipe: QuantizeRecipe;
+  outPath: string;
+  /** Where the progress bar goes (stderr); none in tests. */
+  progress?: NodeJS.WriteStream;
+}
+
+export interface QuantizeSummary {
+  images: number;
+  skipped: string[];
+  quantizedTensors: number;
+  bytes: number;
+}
+
+/** Bumped whenever the same inputs would give a different file (see tools/assets stamps). */
+export const QUANTIZER_VERSION = 2;
+
+// Per-axis DequantizeLinear needs opset 13.
+const MIN_OPSET = 13;
+
+function readModel(path: string): onnx.ModelProto {
+  if (!existsSync(path))
+    throw new QuantizeError(`model file ${path} does not exist; run npm run assets first`);
+  try {
+    return decodeOnnxModel(readFileSync(path), path);
+  } catch (err) {
+    if (err instanceof OnnxFormatError) throw new QuantizeError(err.message);
+    throw err;
+  }
+}
+
+function withQdqGraph(
+  model: onnx.ModelProto,
+  graph: onnx.IGraphProto,
+  recipe: QuantizeRecipe,
+): Uint8Array {
+  const opsetImport = model.opsetImport.map((o) =>
+    o.domain ? o : { ...o, version: Math.max(Number(o.version), MIN_OPSET) },
+  );
+  const metadataProps = [
+    ...model.metadataProps,
+    { key: 'imgcls.quantize.recipe', value: JSON.stringify(recipe) },
+  ];
+  return encodeOnnxModel({ ...model, opsetImport, metadataProps, graph });
+}
+
+/**
+ * fp32 ONNX → static INT8 QDQ ONNX: int8 symmetric per-channel weights, uint8 per-tensor
+ * activations calibrated on real images through the service's own preprocessing, int32 biases.
+ * Everything that can be refused is checked before the minute of work; the file appears only
+ * when complete (temporary name, then rename).
+ */
+export async function quantizeModel(job: QuantizeJob): Promise<QuantizeSummary> {
+  const model = readModel(job.modelPath);
+  checkSupportedOps(model.graph as onnx.IGraphProto, job.modelPath);
+  const files = listCalibrationImages(job.calibrationDir, job.select);
+  const float = rewriteBatchNorms(simplifyGraph(model.graph as onnx.IGraphProto));
+  const placement = placeQdq(float, new Set(job.recipe.keepFloat));
+  const inputs = await loadCalibrationInputs(files, job.spec, job.calibrationDir);
+  const ranges = await calibrateRanges({
+    model: { ...model, graph: float },
+    inputName: job.inputName,
+    images: inputs.tensors,
+    cropSize: job.spec.cropSize,
+    tensors: placement.calibrated,
+    percentile: job.recipe.percentile,
+    progress: job.progress,
+  });
+  const bytes = withQdqGraph(model, buildQdqGraph(float, placement, ranges), job.recipe);
+  const partial = `${job.outPath}.${process.pid}.part`;
+  try {
+    await writeFile(partial, bytes);
+    await rename(partial, job.outPath);
+  } finally {
+    await rm(partial, { force: true });
+  }
+  const quantizedTensors = placement.calibrated.length + placement.shared.size;
+  return {
+    images: inputs.tensors.length,
+    skipped: inputs.skipped,
+    quantizedTensors,
+    bytes: bytes.length,
+  };
+}
