@@ -10,6 +10,8 @@ export interface PhotoAccuracy {
   /** Share of photos whose top-1 is the reference pipeline's top-1 on the zoo INT8 model. */
   agreement: number;
   disagreements: string[];
+  /** Each photo's top-1 class index, in the photos' order. */
+  predictions: number[];
 }
 
 const BATCH = 20;
@@ -24,6 +26,12 @@ export async function preprocessPhotos(photos: readonly SamplePhoto[]): Promise<
     await preprocessInto(bytes, IMAGENET_SPEC, { maxInputPixels: 40_000_000 }, input, i * slot);
   }
   return input;
+}
+
+/** Share of photos on which two models name the same top-1 class. */
+export function agreementBetween(a: PhotoAccuracy, b: PhotoAccuracy): number {
+  const same = a.predictions.filter((p, i) => p === b.predictions[i]).length;
+  return same / Math.max(a.predictions.length, 1);
 }
 
 function argmax(row: Float32Array): number {
@@ -47,6 +55,7 @@ export async function scorePhotos(
   const slot = tensorLength(IMAGENET_SPEC);
   let correct = 0;
   const disagreements: string[] = [];
+  const predictions: number[] = [];
   try {
     for (let start = 0; start < photos.length; start += BATCH) {
       const count = Math.min(BATCH, photos.length - start);
@@ -63,6 +72,7 @@ export async function scorePhotos(
       for (let i = 0; i < count; i++) {
         const photo = photos[start + i] as SamplePhoto;
         const top1 = argmax(logits.subarray(i * CLASSES, (i + 1) * CLASSES));
+        predictions.push(top1);
         if (top1 === photo.classIndex) correct++;
         const expected = reference.get(photo.file);
         if (top1 !== expected) disagreements.push(`${photo.file}: ${top1}, reference ${expected}`);
@@ -75,5 +85,6 @@ export async function scorePhotos(
     top1: correct / photos.length,
     agreement: 1 - disagreements.length / photos.length,
     disagreements,
+    predictions,
   };
 }
