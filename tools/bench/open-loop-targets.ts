@@ -4,7 +4,7 @@ import type { TargetCheck } from './targets';
 
 type Check = Omit<TargetCheck, 'stack'>;
 
-const f = (n: number) => n.toFixed(1);
+const f = (n: number) => (Number.isFinite(n) ? n.toFixed(1) : '—');
 /** Refusals must come at once: admission control answers before reading the body. */
 const REFUSAL_P99_MS = 50;
 
