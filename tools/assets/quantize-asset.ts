@@ -81,7 +81,7 @@ function readStamp(path: string): BuildStamp | undefined {
 /**
  * Makes `model` by quantizing the model it derives from, unless the file in place was made
  * from the same source bytes, recipe, quantizer version and calibration images (its
- * `<file>.recipe.json` stamp says so and its SHA-256 still matches).
+ * `<file>.recipe` stamp says so (not `.json`: every `models/*.json` is a manifest) and its SHA-256 still matches).
  */
 export async function quantizeAsset(
   model: ModelManifest,
@@ -90,7 +90,7 @@ export async function quantizeAsset(
 ) {
   const source = loadModelManifest(derivation.from, options.modelsDir);
   const output = assetPath(model, options.modelsDir);
-  const stampPath = `${output}.recipe.json`;
+  const stampPath = `${output}.recipe`;
   const folder = calibrationFolder(model, derivation, options);
   const files = listCalibrationImages(folder, derivation.calibration.select);
   const wanted = {

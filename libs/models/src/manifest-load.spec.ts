@@ -13,10 +13,12 @@ describe('the manifests in models/ and labels/', () => {
     expect(model.output.shape).toEqual(['N', labels.classes]);
   });
 
-  it('lists the three models', () => {
+  it('lists the five models', () => {
     expect(listModelNames(modelsDir)).toEqual([
       'densenet121',
+      'densenet121-int8',
       'densenet121-synthetic',
+      'densenet121-synthetic-int8',
       'mobilenetv2-12-int8',
     ]);
   });
@@ -42,11 +44,11 @@ describe('the manifests in models/ and labels/', () => {
     });
   });
 
-  it('marks only the synthetic model as a test model', () => {
+  it('marks only the synthetic model and its INT8 copy as test models', () => {
     const testModels = listModelNames(modelsDir).filter(
       (name) => loadModelManifest(name, modelsDir).testModel,
     );
-    expect(testModels).toEqual(['densenet121-synthetic']);
+    expect(testModels).toEqual(['densenet121-synthetic', 'densenet121-synthetic-int8']);
   });
 });
 
@@ -57,7 +59,7 @@ describe('loadModelManifest', () => {
 
   it('names the available models when the name is unknown', () => {
     expect(() => loadModelManifest('resnet50', modelsDir)).toThrow(
-      /unknown model "resnet50".*available: densenet121, densenet121-synthetic, mobilenetv2-12-int8$/,
+      /unknown model "resnet50".*available: densenet121, densenet121-int8, densenet121-synthetic, densenet121-synthetic-int8, mobilenetv2-12-int8$/,
     );
   });
 
