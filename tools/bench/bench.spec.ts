@@ -4,14 +4,22 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import IORedis from 'ioredis';
-import { REPO_ROOT, TEST_REDIS_URL } from '@imgcls/testing';
+import { REPO_ROOT, sharedDir, TEST_REDIS_URL } from '@imgcls/testing';
+import { dequantizeFile } from '../quantize/dequantize-file';
 import { findBaseline } from './baseline';
+import type { ModelSpeed } from './speed-comparison';
+import { poissonArrivals } from './poisson-arrivals';
 import type { BenchResults, ServerRun } from './results';
 import type { TargetCheck } from './targets';
 
 const run = promisify(execFile);
+const escapeLabel = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;');
 
-type Report = BenchResults & { targets: TargetCheck[]; model: { testModel: boolean } };
+type Report = BenchResults & {
+  targets: TargetCheck[];
+  model: { testModel: boolean };
+  speed: ModelSpeed[];
+};
 
 /**
  * `npm run bench -- --smoke` for real, as a user runs it: the model alone, the built api and a
@@ -26,12 +34,18 @@ describe('npm run bench -- --smoke', () => {
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'bench-'));
     const out = join(dir, 'report.json');
+    // The stand-in fp32/INT8 pair until the INT8 DenseNet exists: the zoo's MobileNetV2 INT8
+    // and its float copy.
+    const float = join(dir, 'mobilenetv2-float.onnx');
+    dequantizeFile(join(sharedDir(), 'assets/models/mobilenetv2-12-int8.onnx'), float);
     const tsx = require.resolve('tsx/cli');
     const args = [
       '--tsconfig',
       'tools/tsconfig.json',
       'tools/bench/main.ts',
       '--smoke',
+      '--models',
+      `${float},mobilenetv2-12-int8`,
       '--out',
       out,
     ];
@@ -85,13 +99,45 @@ describe('npm run bench -- --smoke', () => {
     expect(report.model.testModel).toBe(true);
     expect(stdout).toContain('TEST model');
     expect(report.targets.map((check) => check.id.slice(0, 3))).toEqual([
+      '(in',
       '(a)',
       '(b)',
       '(c)',
       '(d)',
       '(e)',
+      '(f)',
+      '(g)',
     ]);
     expect(stdout).toMatch(/^(PASS|FAIL|SKIP) \(a\)/m);
+  });
+
+  it('compares two models alone, alternating, and judges the speed-up only from 30 runs', () => {
+    expect(report.speed.map((s) => [s.model, s.runs])).toEqual([
+      ['mobilenetv2-float.onnx', 3],
+      ['mobilenetv2-12-int8', 3],
+    ]);
+    expect(report.speed.every((s) => s.p50Ms > 0 && Number.isFinite(s.speedup))).toBe(true);
+    const check = report.targets.find((t) => t.id.startsWith('(int8)'));
+    expect(check?.stack).toBe('model alone');
+    expect(check?.pass).toBeUndefined(); // not in the JSON: not judged
+    expect(stdout).toMatch(/^SKIP \(int8\) mobilenetv2-12-int8 ≥ 1\.9× mobilenetv2-float\.onnx/m);
+    expect(stdout).toMatch(/^mobilenetv2-12-int8\s+3\s+[\d.]+.*×$/m);
+  });
+
+  it('sends open-loop Poisson arrivals at half the capacity it measured, and charts them', () => {
+    const [stack] = report.stacks;
+    const capacity = Math.max(
+      ...(stack?.cells ?? []).filter((c) => c.input === 'photos').map((c) => c.imgPerS),
+    );
+    const [cell] = stack?.openLoop ?? [];
+    expect(cell).toMatchObject({ input: 'photos', loadShare: 0.5, capacityImgPerS: capacity });
+    // Exactly the seeded schedule was sent, and every request was answered.
+    expect(cell?.sent).toBe(poissonArrivals(capacity / 2, 2000, 1).length);
+    expect(cell?.ok).toBe(cell?.sent);
+    if ((cell?.ok ?? 0) > 0) expect(cell?.p99Ms).toBeGreaterThan(0);
+    const chart = readFileSync(join(dir, 'report-open-loop.svg'), 'utf8');
+    expect(chart).toContain(escapeLabel(stack?.label ?? ''));
+    expect(stdout).toContain('open loop (seed 1, 2 s each):');
   });
 
   it('leaves nothing in Redis under the stack prefix', async () => {

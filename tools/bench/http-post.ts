@@ -5,6 +5,8 @@ export interface PostAnswer {
   status: number;
   /** The parsed JSON body; undefined when it was not JSON. */
   body: unknown;
+  /** Whether the answer named a `Retry-After` (a 503 should). */
+  retryAfter: boolean;
 }
 
 /**
@@ -39,7 +41,11 @@ export function postMultipart(
         res.on('data', (chunk: Buffer) => chunks.push(chunk));
         res.on('error', reject);
         res.on('end', () =>
-          resolve({ status: res.statusCode ?? 0, body: parseJson(Buffer.concat(chunks)) }),
+          resolve({
+            status: res.statusCode ?? 0,
+            body: parseJson(Buffer.concat(chunks)),
+            retryAfter: res.headers['retry-after'] !== undefined,
+          }),
         );
       },
     );

@@ -50,9 +50,14 @@ export interface CellResult extends LatencySummary {
   ceilingNowRunP50Ms?: number;
 }
 
-interface Sample {
+/** One request: when it ended, how long it took, and what came back. */
+export interface Sample {
   endMs: number;
   latencyMs: number;
+  /** HTTP status; 0 for a network error. */
+  status: number;
+  /** A `Retry-After` header came with the answer. */
+  retryAfter: boolean;
   error?: string;
   errorMessage?: string;
   correct: boolean;
@@ -107,7 +112,7 @@ export async function runCell(url: URL, inputs: InputSet, plan: CellPlan): Promi
   return cpu === undefined ? cell : { ...cell, cpu };
 }
 
-async function timedRequest(
+export async function timedRequest(
   url: URL,
   payload: Payload,
   timeoutMs: number,
@@ -121,10 +126,14 @@ async function timedRequest(
     answer = error instanceof Error ? error : new Error(String(error));
   }
   const endMs = performance.now();
-  return { endMs, latencyMs: endMs - sentMs, ...judge(answer, payload.wnid) };
+  const [status, retryAfter] =
+    answer instanceof Error ? [0, false] : [answer.status, answer.retryAfter];
+  return { endMs, latencyMs: endMs - sentMs, status, retryAfter, ...judge(answer, payload.wnid) };
 }
 
-function judge(answer: PostAnswer | Error, wnid: string): Omit<Sample, 'endMs' | 'latencyMs'> {
+type Verdict = Pick<Sample, 'error' | 'errorMessage' | 'correct' | 'timings'>;
+
+function judge(answer: PostAnswer | Error, wnid: string): Verdict {
   if (answer instanceof Error) {
     const code = (answer as NodeJS.ErrnoException).code;
     return { error: code ?? answer.message, correct: false };
@@ -161,13 +170,7 @@ function summariseCell(
 ): CellResult {
   const inWindow = samples.filter((s) => s.endMs >= windowStartMs && s.endMs <= windowEndMs);
   const ok = inWindow.filter((s) => s.error === undefined);
-  const errorKinds: Record<string, number> = {};
-  const errorExamples: Record<string, string> = {};
-  for (const { error, errorMessage } of samples) {
-    if (error === undefined) continue;
-    errorKinds[error] = (errorKinds[error] ?? 0) + 1;
-    errorExamples[error] ??= errorMessage ?? error;
-  }
+  const { errorKinds, errorExamples } = countErrors(samples);
   return {
     input,
     concurrency,
@@ -181,6 +184,21 @@ function summariseCell(
     correct: ok.filter((s) => s.correct).length,
     timings: medianTimings(ok.flatMap((s) => (s.timings === undefined ? [] : [s.timings]))),
   };
+}
+
+/** How many failed of each kind, and the server's first message for each. */
+export function countErrors(samples: readonly Sample[]): {
+  errorKinds: Record<string, number>;
+  errorExamples: Record<string, string>;
+} {
+  const errorKinds: Record<string, number> = {};
+  const errorExamples: Record<string, string> = {};
+  for (const { error, errorMessage } of samples) {
+    if (error === undefined) continue;
+    errorKinds[error] = (errorKinds[error] ?? 0) + 1;
+    errorExamples[error] ??= errorMessage ?? error;
+  }
+  return { errorKinds, errorExamples };
 }
 
 function medianTimings(timings: readonly JobTimings[]): TimingMedians | undefined {

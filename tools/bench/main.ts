@@ -9,6 +9,7 @@ import { dirname, join, relative } from 'node:path';
 import { loadavg } from 'node:os';
 import { REPO_ROOT } from '@imgcls/testing';
 import { describeMachine, describeModel } from './machine';
+import { compareModelSpeed, type ModelSpeed } from './speed-comparison';
 import { parseOptions, USAGE, type BenchOptions } from './options';
 import {
   ceilingTable,
@@ -20,6 +21,10 @@ import {
 } from './report';
 import { baselineRun, type BenchResults } from './results';
 import { loadInputs, runCeiling, runServers, stopRunningServers } from './sections';
+import { chartSeries, openLoopChart } from './open-loop-chart';
+import { OPEN_LOOP_LEGEND, openLoopTable } from './open-loop-report';
+import { openLoopChecks } from './open-loop-targets';
+import { speedChecks, speedTable } from './speed-report';
 import { checkTargets, formatCheck } from './targets';
 
 const log = (line = '') => console.log(line);
@@ -36,14 +41,23 @@ async function main(options: BenchOptions): Promise<void> {
 
   log('\n## 1. ceiling: the model alone in onnxruntime-node');
   const ceiling = await runCeiling(options);
+  const speed = await runSpeedComparison(options);
   log('\n## inputs');
   const inputs = await loadInputs(options);
-  log('\n## 2 and 3. stacks (api + workers + Redis) and baseline (Flask + PyTorch), side by side');
+  log(
+    '\n## 2, 3 and 4. stacks (api + workers + Redis) and baseline (Flask + PyTorch), side by side, closed loop then open loop',
+  );
   const results: BenchResults = { ceiling, ...(await runServers(options, inputs, ceiling)) };
-  const targets = checkTargets(results);
+  const targets = [...speedChecks(speed), ...checkTargets(results), ...openLoopChecks(results)];
 
   printReport(results, options, model.note);
-  log('\n## targets (issue 5)');
+  if (speed.length > 0) {
+    log(
+      '\n## models alone, side by side (one thread, batch 1, alternating; ×first: speed vs the first)',
+    );
+    log(speedTable(speed));
+  }
+  log('\n## targets (issue 5: a–e; issue 10: int8; issue 11: f, g)');
   targets.forEach((check) => log(`${formatCheck(check)} [${check.stack}]`));
 
   const out =
@@ -58,10 +72,29 @@ async function main(options: BenchOptions): Promise<void> {
     options,
     inputs: inputs.map(({ name, description }) => ({ name, description })),
     ...results,
+    speed,
     targets,
   };
   writeFileSync(out, `${JSON.stringify(report, null, 2)}\n`);
   log(`\nJSON report: ${relative(process.cwd(), out)}`);
+  const series = chartSeries(results);
+  if (series.length > 0) {
+    const chart = out.replace(/\.json$/, '') + '-open-loop.svg';
+    writeFileSync(
+      chart,
+      openLoopChart(series, `open loop, ${model.name}, ${startedAt.toISOString()}`),
+    );
+    log(`open-loop chart: ${relative(process.cwd(), chart)}`);
+  }
+}
+
+/** 1b. The models alone, one thread, batch 1, taking turns: the INT8 speed-up. */
+async function runSpeedComparison(options: BenchOptions): Promise<ModelSpeed[]> {
+  if (options.speedModels.length === 0) return [];
+  log(`\n## 1b. models alone, alternating: ${options.speedModels.join(' vs ')}`);
+  const speed = await compareModelSpeed(options.speedModels, options.speedRuns);
+  speed.forEach((s) => log(`  ${s.model}: ${s.runs} runs, p50 ${s.p50Ms.toFixed(1)} ms`));
+  return speed;
 }
 
 const CELL_LEGEND = `
@@ -80,6 +113,7 @@ function printReport(results: BenchResults, options: BenchOptions, modelNote: st
   );
   log(ceilingTable(results));
   log(CELL_LEGEND);
+  if (options.openLoopShares.length > 0) log(OPEN_LOOP_LEGEND);
   const baseline = baselineRun(results);
   for (const run of baseline === undefined ? results.stacks : [...results.stacks, baseline]) {
     const latency = modelLatencyFor(results, run, options.cores);
@@ -94,6 +128,9 @@ function printReport(results: BenchResults, options: BenchOptions, modelNote: st
     }
     const cpu = cpuTable(results, run, options.cores);
     if (cpu !== undefined) log(cpu);
+    const openLoop = openLoopTable(run);
+    if (openLoop !== undefined)
+      log(`open loop (seed ${options.seed}, ${options.openLoopMs / 1000} s each):\n${openLoop}`);
   }
   if ('skipped' in results.baseline) log(`\nbaseline skipped: ${results.baseline.skipped}`);
 }

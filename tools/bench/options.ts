@@ -6,6 +6,10 @@ import type { StackLayout } from './stack';
 export interface BenchOptions {
   smoke: boolean;
   model: string;
+  /** Models compared alone, alternating, one thread, batch 1 (names or .onnx paths); [] for none. */
+  speedModels: string[];
+  /** Runs of each model in that comparison. */
+  speedRuns: number;
   cores: number;
   concurrencies: number[];
   inputs: InputName[];
@@ -19,6 +23,11 @@ export interface BenchOptions {
   baseline: boolean;
   /** Request threads of the baseline's WSGI server. */
   baselineThreads: number;
+  /** Open-loop loads as shares of each server's capacity; [] for none. */
+  openLoopShares: number[];
+  openLoopMs: number;
+  /** Seed of the open-loop arrival schedule. */
+  seed: number;
   /** JSON report path; default tmp/bench/<timestamp>.json. */
   out?: string;
 }
@@ -26,6 +35,10 @@ export interface BenchOptions {
 export const USAGE = `usage: npm run bench -- [options]
   --smoke                 a few seconds: one concurrency, short windows, one stack (the jest test runs this)
   --model NAME            models/<NAME>.json (default densenet121-synthetic, a TEST model)
+  --models LIST           models alone side by side: each NAME (or .onnx path) in turn, one
+                          thread, batch 1, alternating; each against the first (fp32 first,
+                          e.g. densenet121-synthetic,densenet121-synthetic-int8); PASS/FAIL ≥ 1.9×
+  --speed-runs N          runs of each model in that comparison (default 30; --smoke 3)
   --concurrency LIST      closed-loop concurrencies (default 1,4,16,64)
   --inputs LIST           photos,12mp (default both)
   --stacks LIST           worker layouts, WORKERS[xSESSIONS[xTHREADS]] (default 1,<cores>x1;
@@ -38,6 +51,11 @@ export const USAGE = `usage: npm run bench -- [options]
   --warmup-s N            minimum warm-up per cell (default 2; it also lasts until every
                           client has had one answer)
   --measure-s N           measured window per cell (default 8)
+  --open-loop LIST        Poisson arrivals on the photos at these shares of each server's
+                          capacity, its best closed-loop img/s in this run (default 0.5,0.8,1.5;
+                          --smoke 0.5; none to skip)
+  --open-loop-s N         seconds of arrivals per open-loop cell (default 20; --smoke 2)
+  --seed N                seed of the arrival schedule (default 1)
   --no-baseline           skip the Flask + PyTorch baseline
   --baseline-threads N    request threads of the baseline's server (default 4)
   --out FILE              JSON report (default tmp/bench/<timestamp>.json)`;
@@ -50,6 +68,8 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
     options: {
       smoke: { type: 'boolean', default: false },
       model: { type: 'string', default: 'densenet121-synthetic' },
+      models: { type: 'string' },
+      'speed-runs': { type: 'string' },
       concurrency: { type: 'string' },
       inputs: { type: 'string', default: INPUT_NAMES.join(',') },
       stacks: { type: 'string' },
@@ -58,6 +78,9 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
       'probe-s': { type: 'string' },
       'warmup-s': { type: 'string' },
       'measure-s': { type: 'string' },
+      'open-loop': { type: 'string' },
+      'open-loop-s': { type: 'string' },
+      seed: { type: 'string', default: '1' },
       'no-baseline': { type: 'boolean', default: false },
       'baseline-threads': { type: 'string', default: '4' },
       out: { type: 'string' },
@@ -71,6 +94,8 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
   return {
     smoke,
     model: values.model,
+    speedModels: speedModels(values.models),
+    speedRuns: numbers(values['speed-runs'] ?? (smoke ? '3' : '30'), 'runs')[0] ?? 30,
     cores,
     concurrencies: numbers(values.concurrency ?? (smoke ? '2' : '1,4,16,64'), 'concurrency'),
     inputs: inputNames(values.inputs),
@@ -80,6 +105,9 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
     probeMs: probeSeconds === '0' ? 0 : positive(probeSeconds, 'seconds') * 1000,
     warmupMs: seconds(values['warmup-s'], 2, 0.2),
     measureMs: seconds(values['measure-s'], 8, 1),
+    openLoopShares: shares(values['open-loop'] ?? (smoke ? '0.5' : '0.5,0.8,1.5')),
+    openLoopMs: seconds(values['open-loop-s'], 20, 2),
+    seed: numbers(values.seed, 'seed')[0] ?? 1,
     baseline: !values['no-baseline'],
     baselineThreads: positive(values['baseline-threads'], 'baseline threads'),
     out: values.out,
@@ -99,6 +127,18 @@ function numbers(list: string, what: string): number[] {
     if (!Number.isInteger(value)) throw new Error(`${what} "${item}" is not a whole number`);
     return value;
   });
+}
+
+function shares(list: string): number[] {
+  if (list === 'none') return [];
+  return list.split(',').map((item) => positive(item, 'load share'));
+}
+
+function speedModels(list: string | undefined): string[] {
+  if (list === undefined) return [];
+  const models = list.split(',').filter((name) => name !== '');
+  if (models.length < 2) throw new Error(`--models needs two or more models, got "${list}"`);
+  return models;
 }
 
 function inputNames(list: string): InputName[] {

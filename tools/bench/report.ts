@@ -15,7 +15,7 @@ const times = (value: number): string => (Number.isFinite(value) ? `${value.toFi
 const pct = (value: number): string =>
   Number.isFinite(value) ? `${(value * 100).toFixed(0)}%` : '—';
 
-function table(header: readonly string[], rows: readonly string[][]): string {
+export function table(header: readonly string[], rows: readonly string[][]): string {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
   const line = (cells: readonly string[]) =>
     cells

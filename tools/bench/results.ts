@@ -1,6 +1,7 @@
 import type { BaselineInfo } from './baseline';
 import type { CeilingResult } from './ceiling';
 import type { CellResult } from './load';
+import type { OpenLoopResult } from './open-loop';
 import type { StackLayout } from './stack';
 
 /** One server (a stack layout or the baseline) and its cells. */
@@ -12,6 +13,8 @@ export interface ServerRun {
   failure?: string;
   baseline?: BaselineInfo;
   cells: CellResult[];
+  /** Poisson arrivals at shares of this server's own capacity (see open-loop.ts). */
+  openLoop?: OpenLoopResult[];
 }
 
 export interface CeilingSection {

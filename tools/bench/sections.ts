@@ -2,6 +2,7 @@ import { findBaseline, startBaseline } from './baseline';
 import { ceilingLayouts, measureCeiling, type CeilingResult } from './ceiling';
 import { photoInputs, twelveMegapixelInput, type InputSet } from './inputs';
 import { runCell, type CellResult } from './load';
+import { measureOpenLoop } from './open-loop-section';
 import type { BenchOptions } from './options';
 import type { CeilingSection, ServerRun } from './results';
 import { startBenchStack, type RunningServer } from './stack';
@@ -44,7 +45,7 @@ export async function loadInputs(options: BenchOptions): Promise<InputSet[]> {
   return sets;
 }
 
-interface Contender {
+export interface Contender {
   server: RunningServer;
   run: ServerRun;
 }
@@ -78,6 +79,7 @@ export async function runServers(
     if (typeof baseline !== 'string') contenders.push(baseline);
     contenders.forEach(({ server }) => log(`  ${server.label}: ${server.inferenceUrl.href}`));
     await measureGroups(contenders, inputs, ceiling, options);
+    await measureOpenLoop(contenders, inputs, options, REQUEST_TIMEOUT_MS);
     const stacks = contenders.filter((c) => c.run.layout !== undefined).map((c) => c.run);
     return {
       stacks,

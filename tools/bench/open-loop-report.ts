@@ -1,0 +1,58 @@
+import type { OpenLoopResult } from './open-loop';
+import { table } from './report';
+import type { ServerRun } from './results';
+
+const num = (value: number, digits = 1): string =>
+  Number.isFinite(value) ? value.toFixed(digits) : '—';
+const pct = (value: number): string =>
+  Number.isFinite(value) ? `${(value * 100).toFixed(0)}%` : '—';
+
+export const OPEN_LOOP_LEGEND = `
+Open loop, one row per load (a share of the server's capacity: its best closed-loop img/s on the photos in this run):
+  offered/s   requests sent per second, on a seeded Poisson schedule, whatever the server does
+  served/s    successful answers that ended within the schedule, per second; served/cap against the capacity
+  p50 … p99.9 latency of every successful answer, from the moment its request was due, drain included
+  503         refusals (of the errors), how many had Retry-After, and their p99 latency
+  lag         the load generator's worst delay behind the schedule (large: the load was not open)`;
+
+function row(r: OpenLoopResult): string[] {
+  const errors = Object.entries(r.errorKinds).map(([kind, count]) => `${count}× ${kind}`);
+  return [
+    `photos ${pct(r.loadShare)} of ${num(r.capacityImgPerS)}`,
+    num(r.offeredPerS),
+    num(r.servedPerS),
+    pct(r.servedPerS / r.capacityImgPerS),
+    num(r.p50Ms, 0),
+    num(r.p90Ms, 0),
+    num(r.p99Ms, 0),
+    num(r.p999Ms, 0),
+    `${r.ok}/${r.sent}`,
+    `${r.refusals.count} (${r.refusals.withRetryAfter})`,
+    num(r.refusals.p99Ms, 0),
+    num(r.maxSendLagMs, 0),
+    num(r.loadAverage),
+    errors.length === 0 ? '0' : errors.join(', '),
+  ];
+}
+
+/** One server's open-loop cells. */
+export function openLoopTable(run: ServerRun): string | undefined {
+  if (!run.openLoop?.length) return undefined;
+  const header = [
+    'load',
+    'offered/s',
+    'served/s',
+    'served/cap',
+    'p50 ms',
+    'p90 ms',
+    'p99 ms',
+    'p99.9 ms',
+    'ok/sent',
+    '503 (Retry-After)',
+    '503 p99 ms',
+    'lag ms',
+    'load avg',
+    'errors',
+  ];
+  return table(header, run.openLoop.map(row));
+}

@@ -1,0 +1,68 @@
+import type { CellResult } from './load';
+import type { OpenLoopResult } from './open-loop';
+import { openLoopChecks } from './open-loop-targets';
+import type { BenchResults, ServerRun } from './results';
+
+const openCell = (loadShare: number, extra: Partial<OpenLoopResult>): OpenLoopResult => ({
+  input: 'photos',
+  loadShare,
+  capacityImgPerS: 30,
+  offeredPerS: 30 * loadShare,
+  servedPerS: Math.min(30, 30 * loadShare),
+  sent: 600,
+  ok: 600,
+  p50Ms: 50,
+  p90Ms: 80,
+  p99Ms: 150,
+  p999Ms: 200,
+  errors: 0,
+  errorKinds: {},
+  errorExamples: {},
+  refusals: { count: 0, withRetryAfter: 0, p99Ms: NaN },
+  maxSendLagMs: 2,
+  loadAverage: 1,
+  ...extra,
+});
+
+const singleCell = { input: 'photos', concurrency: 1, p50Ms: 40 } as CellResult;
+
+function checks(openLoop: OpenLoopResult[]) {
+  const stack: ServerRun = {
+    label: 'stack',
+    layout: { workers: 1 },
+    cells: [singleCell],
+    openLoop,
+  };
+  const results = { stacks: [stack] } as unknown as BenchResults;
+  return openLoopChecks(results).map((c) => c.pass);
+}
+
+const refused = (count: number, withRetryAfter: number, p99Ms: number) => ({
+  errors: count,
+  errorKinds: { '503 QUEUE_FULL': count },
+  refusals: { count, withRetryAfter, p99Ms },
+});
+
+describe('the open-loop targets', () => {
+  it('pass: 80% within 4× the c=1 p50, 150% serving 90% with quick refusals', () => {
+    const overload = openCell(1.5, { servedPerS: 27, p99Ms: 900, ...refused(100, 100, 12) });
+    expect(checks([openCell(0.8, { p99Ms: 160 }), overload])).toEqual([true, true]);
+  });
+
+  it('fail on a long tail at 80%, or on any error there', () => {
+    expect(checks([openCell(0.8, { p99Ms: 161 })])[0]).toBe(false);
+    expect(checks([openCell(0.8, { errors: 1, errorKinds: { '504 TIMEOUT': 1 } })])[0]).toBe(false);
+  });
+
+  it('fail at 150% when serving drops, a refusal lacks Retry-After or is slow, or anything else fails', () => {
+    const at150 = (extra: Partial<OpenLoopResult>) => checks([openCell(1.5, extra)])[1];
+    expect(at150({ servedPerS: 26.9 })).toBe(false);
+    expect(at150({ ...refused(10, 9, 5) })).toBe(false);
+    expect(at150({ ...refused(10, 10, 50) })).toBe(false);
+    expect(at150({ errors: 1, errorKinds: { ECONNRESET: 1 } })).toBe(false);
+  });
+
+  it('skip where the cells did not run', () => {
+    expect(checks([])).toEqual([undefined, undefined]);
+  });
+});
