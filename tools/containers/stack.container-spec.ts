@@ -241,7 +241,9 @@ describe('docker-compose.yml in real containers (podman)', () => {
     const loaded = await waitForLine(BUNDLED_CONTAINER, '"msg":"model loaded"', 120_000);
     expect(loaded).toContain(TEST_MODEL);
     await waitForLine(BUNDLED_CONTAINER, '"msg":"worker ready"', 60_000);
-    expect(await pid1Uid(BUNDLED_CONTAINER)).not.toBe(0);
+    const uid = await pid1Uid(BUNDLED_CONTAINER);
+    report(`${BUNDLED_CONTAINER} loaded ${TEST_MODEL} from the image and runs as uid ${uid}`);
+    expect(uid).not.toBe(0);
     const jobs = await submit(1);
     await settleAll(jobs, 'worker-bundled alone');
     expect(jobsSucceeded(await logLines(BUNDLED_CONTAINER))).toEqual([...jobs.keys()]);
