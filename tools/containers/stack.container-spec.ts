@@ -3,7 +3,8 @@
  * built and run with podman and podman-compose (`npm run containers:engine` prepares them; the
  * base images are test stand-ins built from Debian's packages). Traffic goes only to the api's
  * port published on 127.0.0.1 and, through `podman exec`, to the stack's own containers.
- * The worker runs densenet121-synthetic, a TEST model (not ImageNet-trained).
+ * The worker runs densenet121-synthetic, a TEST model (not ImageNet-trained), from ./models or,
+ * built into the Dockerfile's `worker-bundled` target, from the image itself.
  */
 import {
   assertPodmanRuns,
@@ -27,8 +28,20 @@ import {
   report,
   stopGracePeriodS,
   tearDown,
+  TEST_MODEL,
   wrongOrMissing,
 } from './stack-fixture';
+import {
+  BUNDLED_IMAGE,
+  BUNDLED_CONTAINER,
+  buildWorkerBundled,
+  bundledLeftovers,
+  imageFacts,
+  interpretersIn,
+  removeBundled,
+  startBundledWorker,
+  waitForLine,
+} from './worker-bundled';
 
 const BUILD_TIMEOUT_MS = 15 * 60_000;
 const SETTLE_TIMEOUT_MS = 120_000;
@@ -78,9 +91,11 @@ describe('docker-compose.yml in real containers (podman)', () => {
     stack = await newStack();
     client = new StackClient(Number(stack.env['API_PORT']));
     await tearDown(stack); // a run that was cut short
+    await removeBundled();
   }, 120_000);
 
   afterAll(async () => {
+    await removeBundled();
     if (stack !== undefined) await tearDown(stack);
   }, 120_000);
 
@@ -90,6 +105,25 @@ describe('docker-compose.yml in real containers (podman)', () => {
       const startedMs = Date.now();
       await compose(stack, ['build'], BUILD_TIMEOUT_MS);
       report(`images built in ${elapsedS(startedMs)} (layers cached between runs)`);
+    },
+    BUILD_TIMEOUT_MS,
+  );
+
+  it(
+    'builds the worker-bundled target with the model baked in: no Python, a non-root user',
+    async () => {
+      const startedMs = Date.now();
+      await buildWorkerBundled(BUILD_TIMEOUT_MS);
+      const facts = await imageFacts(BUNDLED_IMAGE);
+      report(
+        `worker-bundled (MODEL=${TEST_MODEL}, a test model) built in ${elapsedS(startedMs)}: ` +
+          `${(facts.sizeBytes / 1e6).toFixed(0)} MB, user ${facts.user} (uid ${facts.uid})`,
+      );
+      const found = await interpretersIn(BUNDLED_IMAGE);
+      expect(found.filter((path) => path.includes('python'))).toEqual([]);
+      expect(found).toContain('/usr/local/bin/node'); // the probe finds what is there
+      expect(facts.user).toBe('node');
+      expect(facts.uid).not.toBe(0);
     },
     BUILD_TIMEOUT_MS,
   );
@@ -199,6 +233,22 @@ describe('docker-compose.yml in real containers (podman)', () => {
     await podman(['start', ...workers], 60_000);
     await client.waitReady(120_000);
     await settleAll(jobs, 'after the Redis restart');
+  }, 300_000);
+
+  it('serves with the worker-bundled image alone (no ./models mount), as a non-root user', async () => {
+    await podman(['stop', ...(await containers(stack, 'worker'))], 120_000);
+    await startBundledWorker(`${stack.project}_default`);
+    const loaded = await waitForLine(BUNDLED_CONTAINER, '"msg":"model loaded"', 120_000);
+    expect(loaded).toContain(TEST_MODEL);
+    await waitForLine(BUNDLED_CONTAINER, '"msg":"worker ready"', 60_000);
+    const uid = await pid1Uid(BUNDLED_CONTAINER);
+    report(`${BUNDLED_CONTAINER} loaded ${TEST_MODEL} from the image and runs as uid ${uid}`);
+    expect(uid).not.toBe(0);
+    const jobs = await submit(1);
+    await settleAll(jobs, 'worker-bundled alone');
+    expect(jobsSucceeded(await logLines(BUNDLED_CONTAINER))).toEqual([...jobs.keys()]);
+    await removeBundled();
+    expect(await bundledLeftovers()).toEqual([]);
   }, 300_000);
 
   it('leaves nothing behind after down -v', async () => {
