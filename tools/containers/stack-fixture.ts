@@ -1,7 +1,12 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
-import { REPO_ROOT, referencePredictions, samplePhotos, type SamplePhoto } from '@imgcls/testing';
+import {
+  freePort,
+  REPO_ROOT,
+  referencePredictions,
+  samplePhotos,
+  type SamplePhoto,
+} from '@imgcls/testing';
 import { parse } from 'yaml';
 import { compose, containers, podman, type ComposeStack } from './podman';
 import type { JobOutcome } from './stack-client';
@@ -18,16 +23,6 @@ export function report(line: string): void {
 
 export function elapsedS(startedMs: number): string {
   return `${((Date.now() - startedMs) / 1000).toFixed(1)} s`;
-}
-
-/** A free loopback port for the api's published port (API_PORT). */
-export async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  await new Promise((resolve) => server.close(resolve));
-  if (address === null || typeof address === 'string') throw new Error('no port');
-  return address.port;
 }
 
 export async function newStack(): Promise<ComposeStack> {

@@ -8,7 +8,8 @@ import {
 } from '@imgcls/testing';
 import { sleep } from './support/concurrency';
 import { classifySync, photo } from './support/jobs';
-import { freePort, PrivateRedis } from './support/private-redis';
+import { freePort } from '@imgcls/testing';
+import { PrivateRedis } from './support/private-redis';
 import { startStack, type Stack } from './support/stack';
 
 const SHUTDOWN_TIMEOUT_MS = 3_000;

@@ -1,5 +1,6 @@
 export * from './cpu-features';
 export * from './docs';
+export * from './free-port';
 export * from './hostile-checkpoints';
 export * from './hostile-images';
 export * from './redis';

@@ -1,17 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
-import { assertRedisUp } from '@imgcls/testing';
+import { assertRedisUp, freePort } from '@imgcls/testing';
 import { eventually } from './concurrency';
-
-/** A free TCP port on loopback, found by letting the OS pick one. */
-export async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  await new Promise((resolve) => server.close(resolve));
-  if (address === null || typeof address === 'string') throw new Error('no port');
-  return address.port;
-}
 
 /**
  * A redis-server of the test's own (Debian's package), that the test may stop and start
