@@ -69,9 +69,18 @@ describe('JPEG structure', () => {
 
 describe('GIF frames', () => {
   it.each([
-    [{ width: 9000, height: 5000 }, 'image is 9000×5000 (45 MP); the limit is 40 MP'],
-    [{ width: 20_000, height: 10 }, 'image is 20000×10; each side may be at most 10000 px'],
-    [{ width: 5000, height: 10 }, 'image is 5000×10 (aspect ratio 500:1); the limit is 20:1'],
+    [
+      { width: 9000, height: 5000 },
+      'image is 9000×5000 (45 MP); the limit is 40 MP (MAX_IMAGE_PIXELS)',
+    ],
+    [
+      { width: 20_000, height: 10 },
+      'image is 20000×10; each side may be at most 10000 px (MAX_IMAGE_SIDE_PX)',
+    ],
+    [
+      { width: 5000, height: 10 },
+      'image is 5000×10 (aspect ratio 500:1); the limit is 20:1 (MAX_ASPECT_RATIO)',
+    ],
   ])('refuses a 1×1 screen with a %o frame', (frame, message) => {
     expect(refusal(gifWithFrame({ width: 1, height: 1 }, frame))).toEqual({
       code: 'IMAGE_TOO_LARGE',
