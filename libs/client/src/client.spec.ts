@@ -133,8 +133,10 @@ describe('Client', () => {
       .classify(image, { mode: 'async', timeoutMs: 150 })
       .catch((e: unknown) => e);
     expect(error).toMatchObject({ status: 0, code: 'DEADLINE_EXCEEDED', jobId: 'j1' });
-    expect(Date.now() - startedMs).toBeLessThan(1_000);
-    expect(api?.requests.length).toBeGreaterThan(3);
+    // Gave up at its own 150 ms deadline, long before the default one; the bound leaves room
+    // for a busy machine, and so does the count (the submit and at least one poll).
+    expect(Date.now() - startedMs).toBeLessThan(5_000);
+    expect(api?.requests.length).toBeGreaterThanOrEqual(2);
   });
 
   it('sends an upload refused with a 503 again, unless its Retry-After passes the deadline', async () => {
