@@ -33,11 +33,11 @@ HEALTHCHECK --interval=10s --timeout=3s --start-period=10s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:5000/health/live').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
 # Exec form: node is PID 1's child-free process and receives SIGTERM itself.
 # --initial-old-space-size: see API_NODE_FLAGS in libs/testing/src/service-process.ts.
-CMD ["node", "--initial-old-space-size=64", "dist/apps/api/apps/api/src/main.js"]
+CMD ["node", "--initial-old-space-size=64", "dist/apps/api/main.js"]
 
 FROM runtime AS worker
 COPY --from=build /app/dist/apps/worker ./dist/apps/worker
-CMD ["node", "dist/apps/worker/apps/worker/src/main.js"]
+CMD ["node", "dist/apps/worker/main.js"]
 
 # Fetches the model at build time from its manifest URL (needs network). DenseNet-121 is
 # converted from torchvision's weights in Node (libs/densenet-onnx): no Python in any stage.

@@ -98,17 +98,17 @@ describe('npm run bench -- --smoke', () => {
   it('says it ran on the test model and prints every target', () => {
     expect(report.model.testModel).toBe(true);
     expect(stdout).toContain('TEST model');
-    expect(report.targets.map((check) => check.id.slice(0, 3))).toEqual([
-      '(in',
-      '(a)',
-      '(b)',
-      '(c)',
-      '(d)',
-      '(e)',
-      '(f)',
-      '(g)',
+    expect(report.targets.map((check) => check.id.split(':')[0])).toEqual([
+      'int8-speedup',
+      'photo-throughput',
+      'speedup-over-baseline',
+      'single-request-overhead',
+      '12mp-throughput',
+      'overload-tail',
+      'open-loop-tail',
+      'open-loop-shedding',
     ]);
-    expect(stdout).toMatch(/^(PASS|FAIL|SKIP) \(a\)/m);
+    expect(stdout).toMatch(/^(PASS|FAIL|SKIP) photo-throughput: /m);
   });
 
   it('compares two models alone, alternating, and judges the speed-up only from 30 runs', () => {
@@ -117,10 +117,12 @@ describe('npm run bench -- --smoke', () => {
       ['mobilenetv2-12-int8', 3],
     ]);
     expect(report.speed.every((s) => s.p50Ms > 0 && Number.isFinite(s.speedup))).toBe(true);
-    const check = report.targets.find((t) => t.id.startsWith('(int8)'));
+    const check = report.targets.find((t) => t.id.startsWith('int8-speedup:'));
     expect(check?.stack).toBe('model alone');
     expect(check?.pass).toBeUndefined(); // not in the JSON: not judged
-    expect(stdout).toMatch(/^SKIP \(int8\) mobilenetv2-12-int8 ≥ 1\.9× mobilenetv2-float\.onnx/m);
+    expect(stdout).toMatch(
+      /^SKIP int8-speedup: mobilenetv2-12-int8 ≥ 1\.9× mobilenetv2-float\.onnx/m,
+    );
     expect(stdout).toMatch(/^mobilenetv2-12-int8\s+3\s+[\d.]+.*×$/m);
   });
 

@@ -19,7 +19,7 @@ function kinds(r: OpenLoopResult): string {
 
 /** Issue 11: at 80% of capacity the tail stays within 4× the unloaded median, with no errors. */
 function eightyPercent(run: ServerRun): Check {
-  const id = '(f) open loop at 80% of capacity: p99 ≤ 4× photos c=1 p50, no errors';
+  const id = 'open-loop-tail: open loop at 80% of capacity: p99 ≤ 4× photos c=1 p50, no errors';
   const r = atShare(run, 0.8);
   const single = findCell(run, 'photos', 1);
   if (r === undefined || single === undefined) {
@@ -37,7 +37,7 @@ function eightyPercent(run: ServerRun): Check {
  * take is refused at once (503 with Retry-After, p99 under 50 ms); nothing else fails.
  */
 function overload(run: ServerRun): Check {
-  const id = `(g) open loop at 150%: served ≥ 90% of capacity, refusals 503 + Retry-After in < ${REFUSAL_P99_MS} ms p99, no other error`;
+  const id = `open-loop-shedding: open loop at 150%: served ≥ 90% of capacity, refusals 503 + Retry-After in < ${REFUSAL_P99_MS} ms p99, no other error`;
   const r = atShare(run, 1.5);
   if (r === undefined) return { id, pass: undefined, detail: 'no 150% open-loop cell' };
   const served = r.servedPerS >= 0.9 * r.capacityImgPerS;

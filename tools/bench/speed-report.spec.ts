@@ -19,7 +19,9 @@ describe('the INT8 speed target', () => {
       speed('int8-slow', 20.1, 30, 38),
     ]);
     expect(checks.map((c) => c.pass)).toEqual([true, false]);
-    expect(checks[0]?.id).toBe('(int8) int8-fast ≥ 1.9× fp32, model alone, 1 thread, batch 1');
+    expect(checks[0]?.id).toBe(
+      'int8-speedup: int8-fast ≥ 1.9× fp32, model alone, 1 thread, batch 1',
+    );
     expect(checks[0]?.detail).toBe('median 20.0 vs 38.0 ms = 1.90× over 30 alternating runs each');
   });
 

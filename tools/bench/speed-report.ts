@@ -26,7 +26,7 @@ export function speedChecks(speeds: readonly ModelSpeed[]): TargetCheck[] {
   const [reference, ...others] = speeds;
   if (reference === undefined) return [];
   return others.map((s) => {
-    const id = `(int8) ${s.model} ≥ ${SPEEDUP_TARGET}× ${reference.model}, model alone, 1 thread, batch 1`;
+    const id = `int8-speedup: ${s.model} ≥ ${SPEEDUP_TARGET}× ${reference.model}, model alone, 1 thread, batch 1`;
     const runs = Math.min(s.runs, reference.runs);
     const detail = `median ${ms(s.p50Ms)} vs ${ms(reference.p50Ms)} ms = ${s.speedup.toFixed(2)}× over ${runs} alternating runs each`;
     const pass = runs >= SPEEDUP_MIN_RUNS ? s.speedup >= SPEEDUP_TARGET : undefined;

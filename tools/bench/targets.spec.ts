@@ -56,11 +56,11 @@ function results(start: Probe, singleMs: number, probe: Probe | undefined, photo
 }
 
 const target = (r: BenchResults, id: string) => checkTargets(r).find((t) => t.id.startsWith(id));
-const targetA = (r: BenchResults) => target(r, '(a)');
+const photoThroughput = (r: BenchResults) => target(r, 'photo-throughput:');
 
-describe('the ceiling targets (a) and (d) are judged against', () => {
+describe('the ceiling targets photo-throughput and 12mp-throughput are judged against', () => {
   it('the ceiling re-measured right before the cell, when the machine was busy then', () => {
-    const check = targetA(
+    const check = photoThroughput(
       results({ imgPerS: 58, runP50Ms: 34 }, 34, { imgPerS: 50, runP50Ms: 38 }, 43),
     );
     expect(check?.pass).toBe(true); // 43 ≥ 0.85 × 50, though 43 < 0.85 × 58
@@ -70,7 +70,7 @@ describe('the ceiling targets (a) and (d) are judged against', () => {
   });
 
   it('the same re-measurement when it is higher than the start’s', () => {
-    const check = targetA(
+    const check = photoThroughput(
       results({ imgPerS: 50, runP50Ms: 38 }, 36, { imgPerS: 58, runP50Ms: 33 }, 43),
     );
     expect(check?.pass).toBe(false); // 43 < 0.85 × 58
@@ -78,14 +78,17 @@ describe('the ceiling targets (a) and (d) are judged against', () => {
   });
 
   it('the start’s ceiling when nothing was re-measured', () => {
-    const check = targetA(results({ imgPerS: 50, runP50Ms: 34 }, 34, undefined, 43));
+    const check = photoThroughput(results({ imgPerS: 50, runP50Ms: 34 }, 34, undefined, 43));
     expect(check?.detail).toBe('43.0 img/s = 86% of 50.0 (the ceiling measured at the start)');
   });
 });
 
-describe('target (c) adds its 8 ms to', () => {
+describe('single-request-overhead adds its 8 ms to', () => {
   it('the one-process latency from the start when nothing was re-measured', () => {
-    const check = target(results({ imgPerS: 58, runP50Ms: 34 }, 33, undefined, 43), '(c)');
+    const check = target(
+      results({ imgPerS: 58, runP50Ms: 34 }, 33, undefined, 43),
+      'single-request-overhead:',
+    );
     expect(check?.pass).toBe(false); // 42 > 33 + 8
     expect(check?.detail).toBe('42.0 ms vs 33.0 ms (1 thr, at the start) + 8 ms; overhead 9.0 ms');
   });
@@ -93,14 +96,14 @@ describe('target (c) adds its 8 ms to', () => {
   it('the batch-1 run time re-measured right before the cell, when the best layout is one process', () => {
     const run = results({ imgPerS: 58, runP50Ms: 33 }, 33, { imgPerS: 50, runP50Ms: 36 }, 43);
     run.ceiling.best = { ...run.ceiling.best, processes: 1 };
-    const check = target(run, '(c)');
+    const check = target(run, 'single-request-overhead:');
     expect(check?.pass).toBe(true); // 42 ≤ 36 + 8, though 42 > 33 + 8
     expect(check?.detail).toContain('vs 36.0 ms (1 thr, right before this group)');
   });
 
   it('the start’s one-process latency when the best layout runs two processes at once', () => {
     const run = results({ imgPerS: 58, runP50Ms: 33 }, 33, { imgPerS: 50, runP50Ms: 37 }, 43);
-    const check = target(run, '(c)');
+    const check = target(run, 'single-request-overhead:');
     expect(check?.pass).toBe(false); // 42 > 33 + 8: two processes' run time is not one's latency
     expect(check?.detail).toContain('vs 33.0 ms (1 thr, at the start)');
   });

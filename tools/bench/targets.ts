@@ -34,14 +34,14 @@ export function checkTargets(results: BenchResults): TargetCheck[] {
 }
 
 function sustainedVsCeiling(results: BenchResults, stack: ServerRun): Check {
-  const id = '(a) photos c=16 img/s ≥ 85% of ceiling';
+  const id = 'photo-throughput: photos c=16 img/s ≥ 85% of ceiling';
   const cell = findCell(stack, 'photos', 16);
   if (cell === undefined) return skip(id, 'no photos c=16 cell');
   return shareOfCeiling(id, cell, results, 0.85);
 }
 
 function versusBaseline(results: BenchResults, stack: ServerRun): Check {
-  const id = '(b) photos c=16 img/s ≥ 3.5× baseline';
+  const id = 'speedup-over-baseline: photos c=16 img/s ≥ 3.5× baseline';
   const cell = findCell(stack, 'photos', 16);
   const base = findCell(baselineRun(results), 'photos', 16);
   if (cell === undefined || base === undefined) return skip(id, 'no photos c=16 cell for both');
@@ -54,7 +54,7 @@ function versusBaseline(results: BenchResults, stack: ServerRun): Check {
 }
 
 function singleRequestOverhead(results: BenchResults, stack: ServerRun): Check {
-  const id = '(c) photos c=1 p50 ≤ model batch-1 latency + 8 ms';
+  const id = 'single-request-overhead: photos c=1 p50 ≤ model batch-1 latency + 8 ms';
   const cell = findCell(stack, 'photos', 1);
   const threads = stack.layout?.intraOpThreads ?? 1; // the worker's default: one per session
   const model = cell === undefined ? undefined : modelLatencyMs(results, cell, threads);
@@ -91,7 +91,7 @@ function modelLatencyMs(
 }
 
 function bigImagesVsCeiling(results: BenchResults, stack: ServerRun): Check {
-  const id = '(d) 12-MP c=16 img/s ≥ 70% of ceiling';
+  const id = '12mp-throughput: 12-MP c=16 img/s ≥ 70% of ceiling';
   const cell = findCell(stack, '12mp', 16);
   if (cell === undefined) return skip(id, 'no 12mp c=16 cell');
   return shareOfCeiling(id, cell, results, 0.7);
@@ -117,7 +117,7 @@ function shareOfCeiling(id: string, cell: CellResult, results: BenchResults, sha
 }
 
 function tailUnderOverload(stack: ServerRun): Check {
-  const id = '(e) photos c=64 p99 ≤ 3× photos c=16 p50, no errors in any cell';
+  const id = 'overload-tail: photos c=64 p99 ≤ 3× photos c=16 p50, no errors in any cell';
   const overload = findCell(stack, 'photos', 64);
   const loaded = findCell(stack, 'photos', 16);
   if (overload === undefined || loaded === undefined)

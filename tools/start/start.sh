@@ -2,8 +2,8 @@
 # `npm start`: the api and one worker in one terminal. Both apps' environment is checked
 # before either starts, so every bad variable of both shows at once (concurrently would
 # otherwise stop the api before it printed its own list).
-api=dist/apps/api/apps/api/src/main.js
-worker=dist/apps/worker/apps/worker/src/main.js
+api=dist/apps/api/main.js
+worker=dist/apps/worker/main.js
 
 bad=0
 for app in api worker; do
@@ -20,4 +20,4 @@ if [ "$bad" -ne 0 ]; then
 fi
 
 exec concurrently --kill-others-on-fail --names api,worker \
-  "node --initial-old-space-size=64 dist/apps/api/apps/api/src/main.js" "node $worker"
+  "node --initial-old-space-size=64 dist/apps/api/main.js" "node $worker"

@@ -84,11 +84,11 @@ describe('docker-compose.yml', () => {
   it('starts the api with the same Node flags in the Dockerfile, package.json and the tests', () => {
     const target = compose.services['api']?.build?.target ?? '';
     const [, ...args] = stageCommand(dockerfile, target);
-    expect(args).toEqual([...API_NODE_FLAGS, 'dist/apps/api/apps/api/src/main.js']);
+    expect(args).toEqual([...API_NODE_FLAGS, 'dist/apps/api/main.js']);
     const { scripts } = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {
       scripts: Record<string, string>;
     };
-    const apiLaunch = `node ${API_NODE_FLAGS.join(' ')} dist/apps/api/apps/api/src/main.js`;
+    const apiLaunch = `node ${API_NODE_FLAGS.join(' ')} dist/apps/api/main.js`;
     expect(scripts['start:api']).toContain(apiLaunch);
     expect(scripts['start']).toContain('tools/start/start.sh');
     expect(readFileSync(join(ROOT, 'tools/start/start.sh'), 'utf8')).toContain(apiLaunch);

@@ -3,8 +3,8 @@ import { join } from 'node:path';
 import { REPO_ROOT } from './shared-data';
 
 /** The built apps (`nx run-many -t build -p api worker`). */
-export const API_MAIN = join(REPO_ROOT, 'dist/apps/api/apps/api/src/main.js');
-export const WORKER_MAIN = join(REPO_ROOT, 'dist/apps/worker/apps/worker/src/main.js');
+export const API_MAIN = join(REPO_ROOT, 'dist/apps/api/main.js');
+export const WORKER_MAIN = join(REPO_ROOT, 'dist/apps/worker/main.js');
 
 /**
  * The Node flags the api runs with wherever it is started (package.json's scripts and the
