@@ -75,7 +75,7 @@ describe('no worker running', () => {
     expect(error.message).toContain('no worker is running');
     expect(error.message).toContain('npm run start:worker');
     expect(await fastestMs(3, post)).toBeLessThan(200);
-    // And the api's log says so, without waiting for a request.
+    // And the api's log says so (once a minute while it lasts).
     await api.waitFor(/"msg":"no worker is alive on QUEUE_PREFIX=/);
   });
 

@@ -7,6 +7,7 @@ import {
 } from '@nestjs/common';
 import { CLASSIFY_QUEUE, ServiceError } from '@imgcls/contracts';
 import IORedis from 'ioredis';
+import { reconnectDelayMs } from '@imgcls/env';
 import { randomUUID } from 'node:crypto';
 import { API_CONFIG, type ApiConfig } from '../config';
 import { ClassifyQueue } from '../queue/classify-queue';
@@ -46,11 +47,15 @@ export class AdmissionService implements OnModuleInit, OnApplicationShutdown {
     @Inject(API_CONFIG) private readonly config: ApiConfig,
     queue: ClassifyQueue,
   ) {
+    // Backs off silently: the queue's connection reports each reconnect attempt, once.
     this.redis = new IORedis(config.redisUrl, {
       enableOfflineQueue: false,
       maxRetriesPerRequest: 1,
+      retryStrategy: reconnectDelayMs,
     }) as LedgerRedis;
-    this.redis.on('error', (error: Error) => this.logger.warn(`redis: ${error.message}`));
+    this.redis.on('error', (error: Error) => {
+      if (this.redis.status === 'ready') this.logger.warn(`redis: ${error.message}`);
+    });
     this.redis.defineCommand('admissionReserve', { numberOfKeys: 7, lua: RESERVE_SCRIPT });
     this.redis.defineCommand('admissionHandOver', { numberOfKeys: 4, lua: HAND_OVER_SCRIPT });
     this.redis.defineCommand('admissionRelease', { numberOfKeys: 4, lua: RELEASE_SCRIPT });

@@ -13,6 +13,11 @@ import { ClassifyQueue } from '../queue/classify-queue';
 const FRESH_MS = 1_000;
 /** While no worker is alive, the log says so this often. */
 const WARN_EVERY_MS = 60_000;
+/**
+ * The first look comes this long after boot: `npm start` starts a worker beside the api, and
+ * one loading its model is not missing; an api that fails to listen exits before it.
+ */
+const FIRST_LOOK_MS = 10_000;
 
 /**
  * Refuses synchronous requests at once while no worker serves the queue, instead of letting
@@ -34,12 +39,14 @@ export class WorkerPresence implements OnApplicationBootstrap, OnApplicationShut
 
   onApplicationBootstrap(): void {
     const check = () => void this.liveWorkers().catch(() => undefined);
-    check();
-    this.timer = setInterval(check, WARN_EVERY_MS);
-    this.timer.unref();
+    this.timer = setTimeout(() => {
+      check();
+      this.timer = setInterval(check, WARN_EVERY_MS).unref();
+    }, FIRST_LOOK_MS).unref();
   }
 
   onApplicationShutdown(): void {
+    clearTimeout(this.timer);
     clearInterval(this.timer);
   }
 

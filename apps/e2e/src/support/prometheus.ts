@@ -14,8 +14,11 @@ export function parsePrometheus(text: string): Sample[] {
   return text.split('\n').flatMap((line, i): Sample[] => {
     if (line === '' || COMMENT.test(line)) return [];
     const match = SAMPLE.exec(line);
-    const value = match ? Number(match[4]?.replace(/^\+?Inf$/, 'Infinity')) : NaN;
-    if (!match || (Number.isNaN(value) && match[4] !== 'NaN')) {
+    // Values are Go floats: NaN and Inf in any case (prom-client writes an empty gauge as "Nan").
+    const value = match
+      ? Number(match[4]?.replace(/^\+?inf$/i, 'Infinity').replace(/^-inf$/i, '-Infinity'))
+      : NaN;
+    if (!match || (Number.isNaN(value) && !/^nan$/i.test(match[4] ?? ''))) {
       throw new Error(`line ${i + 1} is not Prometheus text: ${line}`);
     }
     const labels: Record<string, string> = {};
