@@ -1,6 +1,12 @@
 import { spawn } from 'node:child_process';
 import { createServer, type Server } from 'node:net';
-import { API_MAIN, REPO_ROOT, ServiceProcess, testPrefix } from '@imgcls/testing';
+import {
+  API_MAIN,
+  deleteKeysWithPrefix,
+  REPO_ROOT,
+  ServiceProcess,
+  testPrefix,
+} from '@imgcls/testing';
 
 /** Runs a command in the repository, as a user types it; resolves with its exit and output. */
 function run(
@@ -47,8 +53,9 @@ describe('start-up mistakes', () => {
     await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
     const address = blocker.address();
     const port = typeof address === 'object' && address !== null ? address.port : 0;
+    const prefix = testPrefix('busy-port');
     try {
-      const env = { ...process.env, PORT: String(port), QUEUE_PREFIX: testPrefix('busy-port') };
+      const env = { ...process.env, PORT: String(port), QUEUE_PREFIX: prefix };
       const api = ServiceProcess.start('api', API_MAIN, env);
       expect(await api.exited).toBe(1);
       const lines = api.log.trim().split('\n');
@@ -58,6 +65,8 @@ describe('start-up mistakes', () => {
       ]);
     } finally {
       await new Promise((resolve) => blocker.close(resolve));
+      // The queue writes its meta key before the port is known to be taken.
+      await deleteKeysWithPrefix(prefix);
     }
   });
 });
