@@ -1,14 +1,18 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { extname, join } from 'node:path';
+import { IMAGE_FORMATS } from '@imgcls/contracts';
+import type { CalibrationSelect } from '@imgcls/models';
 import { preprocessImage, type ModelSpec } from '@imgcls/preprocessing';
 import { QuantizeError } from './graph-index';
 
-const IMAGE_EXTENSIONS = new Set(['.jpg', '.jpeg', '.png', '.webp', '.gif', '.bmp']);
+/** The formats the service accepts, by extension (the contract's list). */
+const IMAGE_EXTENSIONS = new Set(
+  Object.values(IMAGE_FORMATS).flatMap(({ extensions }) => extensions.map((e) => `.${e}`)),
+);
 const MAX_INPUT_PIXELS = 40_000_000;
 
-/** Which of the sorted images calibrate: all, or every second one from the first or second. */
-export type CalibrationSelect = 'all' | 'even' | 'odd';
+export type { CalibrationSelect };
 
 /** The image files of `folder`, sorted by name, then thinned by `select`. */
 export function listCalibrationImages(folder: string, select: CalibrationSelect): string[] {

@@ -7,6 +7,7 @@ import { parseArgs } from 'node:util';
 import {
   assetDirs,
   assetPath,
+  CALIBRATION_SELECTS,
   DEFAULT_RECIPE,
   displayPath,
   loadModelManifest,
@@ -42,7 +43,7 @@ function readOptions(argv: string[]) {
   if (values.help) return undefined;
   if (!values.model || !values.calibration)
     throw new Error('--model and --calibration are required (see --help)');
-  if (!['all', 'even', 'odd'].includes(values.select)) {
+  if (!(CALIBRATION_SELECTS as readonly string[]).includes(values.select)) {
     throw new Error(`--select must be all, even or odd, got "${values.select}"`);
   }
   const percentile = Number(values.percentile);

@@ -12,7 +12,9 @@ export {
 } from './checksum';
 export { displayPath } from './display-path';
 export {
+  CALIBRATION_SELECTS,
   DEFAULT_RECIPE,
+  type CalibrationSelect,
   type CalibrationSource,
   type ModelDerivation,
   type QuantizeRecipe,

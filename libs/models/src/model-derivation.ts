@@ -9,12 +9,16 @@ export interface QuantizeRecipe {
   keepFloat: string[];
 }
 
+/** How the sorted calibration images are thinned: all, or every second from the 1st or 2nd. */
+export const CALIBRATION_SELECTS = ['all', 'even', 'odd'] as const;
+export type CalibrationSelect = (typeof CALIBRATION_SELECTS)[number];
+
 /** Which images calibrate: a folder (relative to the checkout), sorted by name, thinned. */
 export interface CalibrationSource {
   /** Null: the user names the folder (`npm run assets -- <model> --calibration <folder>`). */
   folder: string | null;
   /** `even`: the 1st, 3rd, 5th… image; `odd`: the others (kept for evaluation); or `all`. */
-  select: 'all' | 'even' | 'odd';
+  select: CalibrationSelect;
 }
 
 /** A model made locally from another: `quantize.from` quantized with `recipe` (tools/quantize). */
@@ -45,7 +49,7 @@ export function readDerivation(fields: FieldReader): ModelDerivation {
     },
     calibration: {
       folder: calibration.nullableString('folder'),
-      select: calibration.literal('select', ['all', 'even', 'odd']),
+      select: calibration.literal('select', CALIBRATION_SELECTS),
     },
   };
 }
