@@ -57,7 +57,7 @@ async function main(options: BenchOptions): Promise<void> {
     );
     log(speedTable(speed));
   }
-  log('\n## targets (issue 5: a–e; issue 10: int8; issue 11: f, g)');
+  log('\n## targets (each check named by what it measures)');
   targets.forEach((check) => log(`${formatCheck(check)} [${check.stack}]`));
 
   const out =
