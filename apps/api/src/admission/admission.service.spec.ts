@@ -1,5 +1,12 @@
-import { ServiceError } from '@imgcls/contracts';
+import {
+  modelKey,
+  RECORD_HEARTBEAT_SCRIPT,
+  ServiceError,
+  workerRegistryKeys,
+  type WorkerHeartbeat,
+} from '@imgcls/contracts';
 import { deleteKeysWithPrefix, TEST_REDIS_URL, testPrefix } from '@imgcls/testing';
+import IORedis from 'ioredis';
 import { loadApiConfig } from '../config';
 import { ClassifyQueue } from '../queue/classify-queue';
 import { AdmissionService, type AdmissionTicket } from './admission.service';
@@ -10,8 +17,12 @@ const KiB = 1024;
 describe('AdmissionService', () => {
   const opened: { queue: ClassifyQueue; admission: AdmissionService; prefix: string }[] = [];
 
-  async function start(env: Record<string, string>): Promise<AdmissionService> {
+  async function start(
+    env: Record<string, string>,
+    workers: Pick<WorkerHeartbeat, 'concurrency' | 'recent_job_ms'>[] = [],
+  ): Promise<AdmissionService> {
     const prefix = testPrefix('admission');
+    await announce(prefix, workers);
     const config = loadApiConfig({ REDIS_URL: TEST_REDIS_URL, QUEUE_PREFIX: prefix, ...env });
     const queue = new ClassifyQueue(config);
     const admission = new AdmissionService(config, queue);
@@ -37,6 +48,44 @@ describe('AdmissionService', () => {
     );
     return { tickets, refusals };
   }
+
+  it('refuses a job whose estimated wait is over MAX_QUEUE_WAIT_MS, naming wait, limit and fix', async () => {
+    // One slot at 1 job/s, nothing running: the job behind d others waits d s; 3 s admits 4.
+    const admission = await start({ MAX_QUEUE_WAIT_MS: '3000' }, [
+      { concurrency: 1, recent_job_ms: 1000 },
+    ]);
+    const settled = await Promise.allSettled(Array.from({ length: 6 }, () => admission.reserve(1)));
+    const messages = settled.flatMap((s) =>
+      s.status === 'rejected' ? [(s.reason as ServiceError).message] : [],
+    );
+    expect(settled.filter((s) => s.status === 'fulfilled')).toHaveLength(4);
+    expect(messages).toEqual(
+      Array.from(
+        { length: 2 },
+        () =>
+          'a new job would wait about 4000 ms for a worker (4 waiting or arriving, 0 running on ' +
+          '1 slot, 1.0 jobs/s lately); the limit is MAX_QUEUE_WAIT_MS=3000. Add workers, or ' +
+          'raise MAX_QUEUE_WAIT_MS if a longer wait is acceptable; retry shortly',
+      ),
+    );
+  });
+
+  it('sets no wait limit with no recent rate, or MAX_QUEUE_WAIT_MS=0', async () => {
+    for (const [budget, workers] of [
+      ['3000', [{ concurrency: 1, recent_job_ms: null }]],
+      ['0', [{ concurrency: 1, recent_job_ms: 1000 }]],
+    ] as const) {
+      const admission = await start({ MAX_QUEUE_WAIT_MS: budget }, [...workers]);
+      expect(
+        (
+          await reserveAll(
+            admission,
+            Array.from({ length: 6 }, () => 1),
+          )
+        ).tickets,
+      ).toHaveLength(6);
+    }
+  });
 
   it('admits exactly MAX_QUEUE_DEPTH of six concurrent uploads, and again once one settles', async () => {
     const admission = await start({ MAX_QUEUE_DEPTH: '2' });
@@ -92,3 +141,33 @@ describe('AdmissionService', () => {
     await expect(admission.reserve(1)).resolves.toBeDefined();
   });
 });
+
+/** Writes heartbeats as live workers with these loads would (worker ids w0, w1, …). */
+async function announce(
+  prefix: string,
+  loads: Pick<WorkerHeartbeat, 'concurrency' | 'recent_job_ms'>[],
+): Promise<void> {
+  const { expiries, beats } = workerRegistryKeys(prefix);
+  const redis = new IORedis(TEST_REDIS_URL);
+  const model = {
+    ...{ name: 'm', description: 'm', test_model: true, classes: 1000, source: null },
+    ...{ input: { name: 'input', shape: ['N', 3, 224, 224] }, sha256: 'aa' },
+  };
+  for (const [i, load] of loads.entries()) {
+    const beat: WorkerHeartbeat = {
+      ...{ worker_id: `w${i}`, pid: i, hostname: 'h', started_at: new Date().toISOString() },
+      ...{ model, ...load },
+    };
+    await redis.eval(
+      RECORD_HEARTBEAT_SCRIPT,
+      2,
+      expiries,
+      beats,
+      beat.worker_id,
+      60_000,
+      JSON.stringify(beat),
+      modelKey(model),
+    );
+  }
+  redis.disconnect();
+}
