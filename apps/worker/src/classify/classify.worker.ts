@@ -31,8 +31,10 @@ export function createClassifyWorker(
     async (job) => {
       const startedAtMs = performance.now();
       try {
+        const result = await processor.process(job);
+        // After the work, so the job's own queue_wait_ms stays the true wait for a slot.
         if (options.testJobDelayMs > 0) await sleep(options.testJobDelayMs);
-        return await processor.process(job);
+        return result;
       } finally {
         const endedAtMs = performance.now();
         serviceTime.record(endedAtMs - startedAtMs, endedAtMs);
