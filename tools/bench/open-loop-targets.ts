@@ -72,11 +72,15 @@ function overload(run: ServerRun, ceiling: CeilingSection): Check {
 function tailBound(run: ServerRun, ceiling: CeilingSection): { ms?: number; detail: string } {
   const budgetMs = run.maxQueueWaitMs;
   // A stack's request runs in one session: the worker's default is one thread per session.
-  const model = batchOneLatencyMs(ceiling, run.layout?.intraOpThreads ?? 1)?.runP50Ms;
+  // A short run may have measured one process at batch 1 on other threads only: that, then.
+  const model =
+    batchOneLatencyMs(ceiling, run.layout?.intraOpThreads ?? 1) ??
+    ceiling.layouts.find((l) => l.processes === 1 && l.batch === 1);
   if (budgetMs === undefined || budgetMs === 0) return { detail: 'no MAX_QUEUE_WAIT_MS (off)' };
-  if (model === undefined) return { detail: 'no batch-1 ceiling layout on its threads' };
-  const ms = budgetMs + 3 * model;
-  return { ms, detail: `${budgetMs} + 3 × ${f(model)} = ${f(ms)} ms` };
+  if (model === undefined) return { detail: 'no one-process batch-1 ceiling layout' };
+  const ms = budgetMs + 3 * model.runP50Ms;
+  const latency = `${f(model.runP50Ms)} (${model.threads} thr)`;
+  return { ms, detail: `${budgetMs} + 3 × ${latency} = ${f(ms)} ms` };
 }
 
 /** The open-loop targets for every stack layout that ran. */

@@ -10,10 +10,9 @@ import { TEST_REDIS_URL } from '@imgcls/testing';
 import IORedis from 'ioredis';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { eventually } from './support/concurrency';
-import { raw, type Outcome } from './support/http-outcome';
 import { classifySync, photo, waitForJob } from './support/jobs';
 import { parsePrometheus, total } from './support/prometheus';
-import { requestHead } from './support/raw-http';
+import { slowUpload } from './support/slow-upload';
 import { startStack, type Stack } from './support/stack';
 
 /** Each job holds the worker's one slot this much longer than its own work: a slow worker. */
@@ -22,22 +21,8 @@ const JOB_DELAY_MS = 1_000;
 const MAX_QUEUE_WAIT_MS = 2_500;
 const BURST = 10;
 /** Every body of the burst takes 20 × 250 ms to arrive: a refusal must beat it. */
-const BODY_PIECES = 20;
-const BODY_INTERVAL_MS = 250;
-const BODY_MS = (BODY_PIECES - 1) * BODY_INTERVAL_MS;
-
-/** Sends the photo in slow pieces, synchronous or async. */
-function slowUpload(url: string, bytes: Buffer, mode: 'sync' | 'async'): Promise<Outcome> {
-  const size = Math.ceil(bytes.length / BODY_PIECES);
-  const chunks = Array.from({ length: BODY_PIECES }, (_, i) =>
-    bytes.subarray(i * size, (i + 1) * size),
-  );
-  const head = requestHead('POST', `/run_inference?mode=${mode}`, url, [
-    ['content-type', 'image/jpeg'],
-    ['content-length', String(bytes.length)],
-  ]);
-  return raw(url, { head, chunks, intervalMs: BODY_INTERVAL_MS, timeoutMs: 120_000 });
-}
+const SLOW_BODY = { pieces: 20, intervalMs: 250, timeoutMs: 120_000 };
+const BODY_MS = (SLOW_BODY.pieces - 1) * SLOW_BODY.intervalMs;
 
 /** The worker's heartbeat says how long its recent jobs held its slot (null before any). */
 async function reportedJobMs(prefix: string): Promise<number | null | undefined> {
@@ -91,7 +76,9 @@ describe('MAX_QUEUE_WAIT_MS: a burst at a slow worker', () => {
 
     const { bytes, wnid } = await photo(10);
     const modes = Array.from({ length: BURST }, (_, i) => (i % 2 === 0 ? 'sync' : 'async'));
-    const outcomes = await Promise.all(modes.map((mode) => slowUpload(stack.url, bytes, mode)));
+    const outcomes = await Promise.all(
+      modes.map((mode) => slowUpload(stack.url, bytes, { mode, ...SLOW_BODY })),
+    );
     const admitted = outcomes.filter((o) => o.status === 200 || o.status === 202);
     const refused = outcomes.filter((o) => o.status === 503);
     const results = await Promise.all(

@@ -26,18 +26,22 @@ export function createClassifyWorker(
   /** Hears how long each job held its slot, for the heartbeat. */
   serviceTime: ServiceTime,
 ): Worker<ClassifyJobData, ClassifyResult> {
+  let inSlots = 0;
   const worker = new Worker<ClassifyJobData, ClassifyResult>(
     CLASSIFY_QUEUE,
     async (job) => {
       const startedAtMs = performance.now();
+      const contended = inSlots >= options.concurrency - 1;
+      inSlots += 1;
       try {
         const result = await processor.process(job);
         // After the work, so the job's own queue_wait_ms stays the true wait for a slot.
         if (options.testJobDelayMs > 0) await sleep(options.testJobDelayMs);
         return result;
       } finally {
+        inSlots -= 1;
         const endedAtMs = performance.now();
-        serviceTime.record(endedAtMs - startedAtMs, endedAtMs);
+        serviceTime.record(endedAtMs - startedAtMs, endedAtMs, contended);
       }
     },
     {
