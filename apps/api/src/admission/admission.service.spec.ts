@@ -1,4 +1,5 @@
 import {
+  CLASSIFY_QUEUE,
   modelKey,
   RECORD_HEARTBEAT_SCRIPT,
   ServiceError,
@@ -20,9 +21,10 @@ describe('AdmissionService', () => {
   async function start(
     env: Record<string, string>,
     workers: Pick<WorkerHeartbeat, 'concurrency' | 'recent_job_ms'>[] = [],
+    running: string[] = [],
   ): Promise<AdmissionService> {
     const prefix = testPrefix('admission');
-    await announce(prefix, workers);
+    await announce(prefix, workers, running);
     const config = loadApiConfig({ REDIS_URL: TEST_REDIS_URL, QUEUE_PREFIX: prefix, ...env });
     const queue = new ClassifyQueue(config);
     const admission = new AdmissionService(config, queue);
@@ -68,6 +70,30 @@ describe('AdmissionService', () => {
           'raise MAX_QUEUE_WAIT_MS if a longer wait is acceptable; retry shortly',
       ),
     );
+  });
+
+  it('counts the running jobs against the slots: free slots start a job at once', async () => {
+    // Two slots at 2 jobs/s and a 1 s budget: at most 2 completions before a new job starts.
+    const workers = [{ concurrency: 2, recent_job_ms: 1000 }];
+    const idle = await start({ MAX_QUEUE_WAIT_MS: '1000' }, workers);
+    // Nothing running: the first two take the free slots, two more wait 0.5 s and 1 s.
+    expect(
+      (
+        await reserveAll(
+          idle,
+          Array.from({ length: 6 }, () => 1),
+        )
+      ).tickets,
+    ).toHaveLength(4);
+    const busy = await start({ MAX_QUEUE_WAIT_MS: '1000' }, workers, ['j1', 'j2']);
+    expect(
+      (
+        await reserveAll(
+          busy,
+          Array.from({ length: 6 }, () => 1),
+        )
+      ).tickets,
+    ).toHaveLength(2);
   });
 
   it('sets no wait limit with no recent rate, or MAX_QUEUE_WAIT_MS=0', async () => {
@@ -142,13 +168,18 @@ describe('AdmissionService', () => {
   });
 });
 
-/** Writes heartbeats as live workers with these loads would (worker ids w0, w1, …). */
+/**
+ * Writes heartbeats as live workers with these loads would (worker ids w0, w1, …), and puts
+ * the `running` job ids in BullMQ's active list.
+ */
 async function announce(
   prefix: string,
   loads: Pick<WorkerHeartbeat, 'concurrency' | 'recent_job_ms'>[],
+  running: string[],
 ): Promise<void> {
   const { expiries, beats } = workerRegistryKeys(prefix);
   const redis = new IORedis(TEST_REDIS_URL);
+  if (running.length > 0) await redis.lpush(`${prefix}:${CLASSIFY_QUEUE}:active`, ...running);
   const model = {
     ...{ name: 'm', description: 'm', test_model: true, classes: 1000, source: null },
     ...{ input: { name: 'input', shape: ['N', 3, 224, 224] }, sha256: 'aa' },
