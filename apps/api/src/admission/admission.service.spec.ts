@@ -29,6 +29,8 @@ describe('AdmissionService', () => {
     const queue = new ClassifyQueue(config);
     const admission = new AdmissionService(config, queue);
     opened.push({ queue, admission, prefix });
+    // The first reading of the heartbeats goes through the queue's connection: once it is up.
+    while (!(await queue.ping())) await new Promise((resolve) => setTimeout(resolve, 20));
     await admission.onModuleInit();
     return admission;
   }
