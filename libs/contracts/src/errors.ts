@@ -64,6 +64,8 @@ export class ServiceError extends Error {
   constructor(
     readonly code: ErrorCode,
     message: string,
+    /** For a temporary refusal: when to come back, in seconds, if the service can tell. */
+    readonly retryAfterS?: number,
   ) {
     super(message);
     this.name = 'ServiceError';

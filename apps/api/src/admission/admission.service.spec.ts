@@ -50,7 +50,9 @@ describe('AdmissionService', () => {
     const errors = settled.flatMap((s) =>
       s.status === 'rejected' ? [s.reason as ServiceError] : [],
     );
-    return { tickets, refusals: errors.map((e) => e.code), messages: errors.map((e) => e.message) };
+    const messages = errors.map((e) => e.message);
+    const retryAfterS = errors.map((e) => e.retryAfterS);
+    return { tickets, refusals: errors.map((e) => e.code), messages, retryAfterS };
   }
 
   /** How many of `count` one-byte uploads reserving at once are admitted. */
@@ -67,11 +69,12 @@ describe('AdmissionService', () => {
     const admission = await start({ MAX_QUEUE_WAIT_MS: '3000' }, [
       { concurrency: 1, recent_job_ms: 1000 },
     ]);
-    const { tickets, messages } = await reserveAll(
+    const { tickets, messages, retryAfterS } = await reserveAll(
       admission,
       Array.from({ length: 6 }, () => 1),
     );
     expect(tickets).toHaveLength(4);
+    expect(retryAfterS).toEqual([1, 1]); // 4 s expected: 1 s over the budget
     expect(messages).toEqual(
       Array.from(
         { length: 2 },
@@ -90,6 +93,14 @@ describe('AdmissionService', () => {
     expect(await admittedOf(await start({ MAX_QUEUE_WAIT_MS: '1000' }, workers), 6)).toBe(4);
     const busy = await start({ MAX_QUEUE_WAIT_MS: '1000' }, workers, ['j1', 'j2']);
     expect(await admittedOf(busy, 6)).toBe(2);
+  });
+
+  it('tells a refused client to come back once the backlog fits the budget again', async () => {
+    // 12 running on 2 slots at 2 jobs/s: 11 must end first, 5.5 s, 4.5 s over a 1 s budget.
+    const workers = [{ concurrency: 2, recent_job_ms: 1000 }];
+    const running = Array.from({ length: 12 }, (_, i) => `j${i}`);
+    const admission = await start({ MAX_QUEUE_WAIT_MS: '1000' }, workers, running);
+    expect((await reserveAll(admission, [1])).retryAfterS).toEqual([5]);
   });
 
   it('sets no wait limit with no recent rate, or MAX_QUEUE_WAIT_MS=0', async () => {

@@ -95,7 +95,8 @@ export class AdmissionService implements OnModuleInit, OnApplicationShutdown {
     );
     if (admitted !== 1) {
       const counts = { depth: depth ?? 0, queued: queued ?? 0, active: active ?? 0 };
-      throw full(refusal(limit, counts, capacity, this.config));
+      const { why, retryAfterS } = refusal(limit, counts, capacity, this.config);
+      throw full(why, retryAfterS);
     }
     this.inflightUploads += 1;
     return this.ticket(id);
@@ -173,4 +174,5 @@ export class AdmissionService implements OnModuleInit, OnApplicationShutdown {
 /** Past this, boot goes on: requests get UNAVAILABLE until Redis answers. */
 const CONNECT_WAIT_MS = 5_000;
 
-const full = (why: string) => new ServiceError('QUEUE_FULL', `${why}; retry shortly`);
+const full = (why: string, retryAfterS?: number) =>
+  new ServiceError('QUEUE_FULL', `${why}; retry shortly`, retryAfterS);
