@@ -26,14 +26,22 @@ const openCell = (loadShare: number, extra: Partial<OpenLoopResult>): OpenLoopRe
 
 const singleCell = { input: 'photos', concurrency: 1, p50Ms: 40 } as CellResult;
 
-function checks(openLoop: OpenLoopResult[]) {
+/** The model alone, one process on one thread at batch 1: 30 ms a run. */
+const batchOne = { processes: 1, threads: 1, batch: 1, label: '', imgPerS: 33, runP50Ms: 30 };
+
+function checks(
+  openLoop: OpenLoopResult[],
+  budget: Partial<ServerRun> = { maxQueueWaitMs: 1_000 },
+) {
   const stack: ServerRun = {
     label: 'stack',
     layout: { workers: 1 },
     cells: [singleCell],
     openLoop,
+    ...budget,
   };
-  const results = { stacks: [stack] } as unknown as BenchResults;
+  const ceiling = { layouts: [batchOne], best: batchOne };
+  const results = { stacks: [stack], ceiling } as unknown as BenchResults;
   return openLoopChecks(results).map((c) => c.pass);
 }
 
@@ -60,6 +68,15 @@ describe('the open-loop targets', () => {
     expect(at150({ ...refused(10, 9, 5) })).toBe(false);
     expect(at150({ ...refused(10, 10, 50) })).toBe(false);
     expect(at150({ errors: 1, errorKinds: { ECONNRESET: 1 } })).toBe(false);
+  });
+
+  it('bound the admitted p99 at 150% by MAX_QUEUE_WAIT_MS + 3 × the batch-1 latency', () => {
+    // 1000 ms + 3 × 30 ms = 1090 ms.
+    expect(checks([openCell(1.5, { servedPerS: 27, p99Ms: 1_090 })])[1]).toBe(true);
+    expect(checks([openCell(1.5, { servedPerS: 27, p99Ms: 1_091 })])[1]).toBe(false);
+    // Without a budget (off, or not recorded) nothing bounds the tail.
+    expect(checks([openCell(1.5, { servedPerS: 27 })], { maxQueueWaitMs: 0 })[1]).toBe(false);
+    expect(checks([openCell(1.5, { servedPerS: 27 })], {})[1]).toBe(false);
   });
 
   it('skip where the cells did not run', () => {

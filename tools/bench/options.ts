@@ -28,6 +28,8 @@ export interface BenchOptions {
   openLoopMs: number;
   /** Seed of the open-loop arrival schedule. */
   seed: number;
+  /** The stacks' MAX_QUEUE_WAIT_MS, which the 150% open-loop target's tail bound reads. */
+  maxQueueWaitMs: number;
   /** JSON report path; default tmp/bench/<timestamp>.json. */
   out?: string;
 }
@@ -56,6 +58,8 @@ export const USAGE = `usage: npm run bench -- [options]
                           --smoke 0.5; none to skip)
   --open-loop-s N         seconds of arrivals per open-loop cell (default 20; --smoke 2)
   --seed N                seed of the arrival schedule (default 1)
+  --max-queue-wait-ms N   the stacks' MAX_QUEUE_WAIT_MS, the latency budget of admission
+                          (default 5000, the api's; 0 turns it off)
   --no-baseline           skip the Flask + PyTorch baseline
   --baseline-threads N    request threads of the baseline's server (default 4)
   --out FILE              JSON report (default tmp/bench/<timestamp>.json)`;
@@ -81,6 +85,7 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
       'open-loop': { type: 'string' },
       'open-loop-s': { type: 'string' },
       seed: { type: 'string', default: '1' },
+      'max-queue-wait-ms': { type: 'string', default: '5000' },
       'no-baseline': { type: 'boolean', default: false },
       'baseline-threads': { type: 'string', default: '4' },
       out: { type: 'string' },
@@ -108,6 +113,7 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
     openLoopShares: shares(values['open-loop'] ?? (smoke ? '0.5' : '0.5,0.8,1.5')),
     openLoopMs: seconds(values['open-loop-s'], 20, 2),
     seed: numbers(values.seed, 'seed')[0] ?? 1,
+    maxQueueWaitMs: wholeNumber(values['max-queue-wait-ms'], 'MAX_QUEUE_WAIT_MS'),
     baseline: !values['no-baseline'],
     baselineThreads: positive(values['baseline-threads'], 'baseline threads'),
     out: values.out,
@@ -168,4 +174,11 @@ function stackLayouts(list: string): StackLayout[] {
       ...(threads === undefined ? {} : { intraOpThreads: threads }),
     };
   });
+}
+
+function wholeNumber(text: string, what: string): number {
+  const value = Number(text);
+  if (!/^\d+$/.test(text) || !Number.isSafeInteger(value))
+    throw new Error(`${what} "${text}" is not a whole number ≥ 0`);
+  return value;
 }

@@ -9,6 +9,8 @@ export interface ServerRun {
   label: string;
   layout?: StackLayout;
   queuePrefix?: string;
+  /** A stack's MAX_QUEUE_WAIT_MS (0: off); the 150% open-loop target bounds its tail by it. */
+  maxQueueWaitMs?: number;
   /** Set when the server stopped during the run: its remaining cells were not measured. */
   failure?: string;
   baseline?: BaselineInfo;

@@ -69,10 +69,12 @@ export async function runServers(
   const contenders: Contender[] = [];
   try {
     for (const layout of options.stacks) {
-      const server = track(await startBenchStack(layout, options.model, options.cores));
+      const { model, cores, maxQueueWaitMs } = options;
+      const server = track(await startBenchStack(layout, model, cores, maxQueueWaitMs));
+      const { label, queuePrefix } = server;
       contenders.push({
         server,
-        run: { label: server.label, layout, queuePrefix: server.queuePrefix, cells: [] },
+        run: { label, layout, queuePrefix, maxQueueWaitMs, cells: [] },
       });
     }
     const baseline = await startBaselineIfPossible(options);

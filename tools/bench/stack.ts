@@ -51,6 +51,7 @@ export async function startBenchStack(
   layout: StackLayout,
   model: string,
   cores: number,
+  maxQueueWaitMs: number,
 ): Promise<RunningServer> {
   for (const main of [API_MAIN, WORKER_MAIN]) {
     if (!existsSync(main)) {
@@ -59,7 +60,7 @@ export async function startBenchStack(
   }
   await assertRedisUp();
   const prefix = testPrefix('bench');
-  const env = stackEnv(layout, model, prefix);
+  const env = { ...stackEnv(layout, model, prefix), MAX_QUEUE_WAIT_MS: String(maxQueueWaitMs) };
   const api = ServiceProcess.start('api', API_MAIN, env, {
     ...BENCH_LOG,
     nodeFlags: API_NODE_FLAGS,

@@ -2,6 +2,7 @@ import { MAX_TOP_K } from '@imgcls/contracts';
 import {
   SHARED_ENV,
   commaList,
+  count,
   hostAddress,
   intRange,
   listenPort,
@@ -42,6 +43,11 @@ export interface ApiConfig {
   readonly maxQueueDepth: number;
   /** Bytes of queued and arriving uploads in Redis beyond which requests get QUEUE_FULL. */
   readonly maxQueuedBytes: number;
+  /**
+   * A request whose job is expected to wait longer than this for a worker gets QUEUE_FULL
+   * before its body is read (admission/queue-wait.ts); 0 turns the check off.
+   */
+  readonly maxQueueWaitMs: number;
   /** Uploads this process reads at once (their bodies are in memory); more get QUEUE_FULL. */
   readonly maxInflightUploads: number;
   /** A job not started this long after submission is dropped unprocessed (504 to a waiter). */
@@ -78,6 +84,10 @@ const API_ENV = {
   // A quarter of the 512 MiB docker-compose gives Redis: results and BullMQ need the rest.
   MAX_QUEUED_BYTES: positiveInt({ default: 128 * 1024 * 1024 }),
   MAX_INFLIGHT_UPLOADS: positiveInt({ default: 64 }),
+  // A few seconds: a person still waits for an answer, 64 closed-loop clients of the 2-core
+  // stack (12-MP photos included) fit under it, and it is well inside JOB_DEADLINE_MS, so an
+  // admitted job is not one that will be dropped unprocessed.
+  MAX_QUEUE_WAIT_MS: count({ default: 5_000 }),
   JOB_DEADLINE_MS: positiveInt({ default: 20_000 }),
   API_KEYS: commaList({ default: [] }),
   CORS_ORIGINS: commaList({ default: [] }),
@@ -109,6 +119,7 @@ export function loadApiConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
     maxHeaderCount: e.MAX_HEADER_COUNT,
     maxQueueDepth: e.MAX_QUEUE_DEPTH,
     maxQueuedBytes: e.MAX_QUEUED_BYTES,
+    maxQueueWaitMs: e.MAX_QUEUE_WAIT_MS,
     maxInflightUploads: e.MAX_INFLIGHT_UPLOADS,
     jobDeadlineMs: e.JOB_DEADLINE_MS,
     apiKeys: e.API_KEYS,

@@ -4,23 +4,15 @@ import { postRaw, raw, multipartBytes, type Outcome } from './support/http-outco
 import { photo } from './support/jobs';
 import { PrivateRedis } from './support/private-redis';
 import { requestHead } from './support/raw-http';
+import { slowUpload } from './support/slow-upload';
 import { startStack, type Stack } from './support/stack';
 
 const SLOW_PIECES = 10;
 const SLOW_INTERVAL_MS = 100;
 
 /** An upload whose body takes a second to arrive, asking for 202 (no worker will answer). */
-function slowUpload(url: string, bytes: Buffer): Promise<Outcome> {
-  const size = Math.ceil(bytes.length / SLOW_PIECES);
-  const chunks = Array.from({ length: SLOW_PIECES }, (_, i) =>
-    bytes.subarray(i * size, (i + 1) * size),
-  );
-  const head = requestHead('POST', '/run_inference?mode=async', url, [
-    ['content-type', 'image/jpeg'],
-    ['content-length', String(bytes.length)],
-  ]);
-  return raw(url, { head, chunks, intervalMs: SLOW_INTERVAL_MS });
-}
+const slowAsync = (url: string, bytes: Buffer) =>
+  slowUpload(url, bytes, { pieces: SLOW_PIECES, intervalMs: SLOW_INTERVAL_MS });
 
 /** The same, as chunked multipart: no Content-Length for the api to count. */
 function slowChunkedMultipart(url: string, bytes: Buffer): Promise<Outcome> {
@@ -65,7 +57,7 @@ describe('atomic admission (no worker: nothing leaves the queue)', () => {
     stack = await startStack({ workers: 0, env: { MAX_QUEUE_DEPTH: '2' } });
     const { bytes } = await photo(0);
     const outcomes = await Promise.all(
-      Array.from({ length: 6 }, () => slowUpload(stack?.url ?? '', bytes)),
+      Array.from({ length: 6 }, () => slowAsync(stack?.url ?? '', bytes)),
     );
     expect(tally(outcomes)).toEqual({ accepted: 2, queueFull: 4, retryAfter: true });
   });
@@ -75,7 +67,7 @@ describe('atomic admission (no worker: nothing leaves the queue)', () => {
     const budget = String(Math.floor(bytes.length * 2.5));
     stack = await startStack({ workers: 0, env: { MAX_QUEUED_BYTES: budget } });
     const outcomes = await Promise.all(
-      Array.from({ length: 6 }, () => slowUpload(stack?.url ?? '', bytes)),
+      Array.from({ length: 6 }, () => slowAsync(stack?.url ?? '', bytes)),
     );
     expect(tally(outcomes)).toEqual({ accepted: 2, queueFull: 4, retryAfter: true });
   });

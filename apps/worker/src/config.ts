@@ -44,6 +44,8 @@ export interface WorkerConfig {
   readonly heartbeatTtlMs: number;
   /** An orderly stop that takes longer is abandoned (exit 1); held jobs go to other workers. */
   readonly shutdownTimeoutMs: number;
+  /** Tests only: each job holds its slot this much longer, to make a slow worker (0: off). */
+  readonly testJobDelayMs: number;
 }
 
 /** Every variable the worker reads, with its validator and default. */
@@ -65,6 +67,8 @@ const WORKER_ENV = {
   METRICS_PORT: listenPort({ default: 0 }),
   HEARTBEAT_INTERVAL_MS: positiveInt({ default: 2_000 }),
   HEARTBEAT_TTL_MS: positiveInt({ default: 6_000 }),
+  // The e2e tests of latency-budget admission need a worker slow by a known amount.
+  TEST_JOB_DELAY_MS: count({ default: 0 }),
 };
 
 export const WORKER_VARIABLES = Object.keys(WORKER_ENV);
@@ -90,5 +94,6 @@ export function loadWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerCo
     heartbeatIntervalMs: e.HEARTBEAT_INTERVAL_MS,
     heartbeatTtlMs: Math.max(e.HEARTBEAT_TTL_MS, 2 * e.HEARTBEAT_INTERVAL_MS),
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
+    testJobDelayMs: e.TEST_JOB_DELAY_MS,
   };
 }

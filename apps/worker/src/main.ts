@@ -8,6 +8,7 @@ import { ClassifyProcessor } from './classify/classify.processor';
 import { createClassifyWorker } from './classify/classify.worker';
 import { loadWorkerConfig, type WorkerConfig } from './config';
 import { Heartbeat } from './heartbeat/heartbeat';
+import { ServiceTime } from './heartbeat/service-time';
 import { boundPort, serveMetrics } from './metrics/metrics-server';
 import { WorkerMetrics } from './metrics/worker-metrics';
 
@@ -47,11 +48,16 @@ async function serve(
     throw listenError(error, 'METRICS_PORT', port, host);
   });
   const redis = connectRedis(config, logger);
+  const serviceTime = new ServiceTime();
+  const load = () => ({
+    concurrency: config.concurrency,
+    recent_job_ms: serviceTime.recentJobMs(performance.now()),
+  });
   // Registered before taking any job, so a worker of another model never takes one.
   const heartbeat = new Heartbeat(
     redis,
     model.description,
-    { ...config, intervalMs: config.heartbeatIntervalMs, ttlMs: config.heartbeatTtlMs },
+    { ...config, intervalMs: config.heartbeatIntervalMs, ttlMs: config.heartbeatTtlMs, load },
     logger,
   );
   await heartbeat.start(fatal(logger, 'the queue now serves another model; exiting'));
@@ -63,7 +69,8 @@ async function serve(
     maxImagePixels: config.maxImagePixels,
     processingTimeoutMs: config.jobProcessingTimeoutMs,
   });
-  const worker = createClassifyWorker(processor, config, logger, () => redis.status === 'ready');
+  const reachable = () => redis.status === 'ready';
+  const worker = createClassifyWorker(processor, config, logger, reachable, serviceTime);
   await worker.waitUntilReady();
   const metricsUrl = `http://${host}:${boundPort(metricsServer)}/metrics`;
   const { queuePrefix: prefix, concurrency } = config;

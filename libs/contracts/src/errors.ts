@@ -30,7 +30,10 @@ export const ERROR_CODES = [
   'NOT_FOUND',
   /** The job passed its deadline before a worker could start it, or its upload expired. */
   'TIMEOUT',
-  /** The queue is at `MAX_QUEUE_DEPTH`: retry after the `Retry-After` seconds. */
+  /**
+   * The queue is at `MAX_QUEUE_DEPTH` or `MAX_QUEUED_BYTES`, or a new job's estimated wait is
+   * over `MAX_QUEUE_WAIT_MS`: retry after the `Retry-After` seconds.
+   */
   'QUEUE_FULL',
   /** The service cannot take the request right now (Redis unreachable, shutting down). */
   'UNAVAILABLE',
@@ -61,6 +64,8 @@ export class ServiceError extends Error {
   constructor(
     readonly code: ErrorCode,
     message: string,
+    /** For a temporary refusal: when to come back, in seconds, if the service can tell. */
+    readonly retryAfterS?: number,
   ) {
     super(message);
     this.name = 'ServiceError';

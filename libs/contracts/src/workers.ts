@@ -26,6 +26,24 @@ export const WorkerHeartbeatSchema = z.object({
   hostname: z.string(),
   started_at: z.iso.datetime(),
   model: ModelDescriptionSchema,
+  // Optional: a worker of an earlier release omits them and still counts as alive; the api's
+  // latency-budget admission then has no rate from it (apps/api/src/admission/queue-wait.ts).
+  concurrency: z
+    .number()
+    .int()
+    .min(1)
+    .optional()
+    .meta({ description: 'jobs this worker holds at once (WORKER_CONCURRENCY)' }),
+  recent_job_ms: z
+    .number()
+    .positive()
+    .nullable()
+    .optional()
+    .meta({
+      description:
+        'mean time one of its recent jobs held a slot (its last jobs within a few seconds); ' +
+        'null when it finished none lately',
+    }),
 });
 export type WorkerHeartbeat = z.infer<typeof WorkerHeartbeatSchema>;
 

@@ -19,8 +19,11 @@ end
 /**
  * Reserve a place and `bytes` for an upload before its body is read. KEYS[5..7] are BullMQ's
  * wait list, prioritized and delayed sets: jobs already queued count with the uploads still
- * arriving. ARGV: id, bytes, expiry ms, now ms, max depth, max bytes.
- * Returns {1} when admitted, {0, 'depth' | 'bytes', depth, queued bytes} when full.
+ * arriving. KEYS[8] is its active list, for the latency budget: the jobs that must leave a
+ * slot before this one starts (queue-wait.ts completionsBeforeStart) may be at most ARGV[8]
+ * (-1: no budget), with ARGV[7] slots. ARGV: id, bytes, expiry ms, now ms, max depth, max
+ * bytes, slots, allowed completions.
+ * Returns {1} when admitted, {0, 'depth' | 'bytes' | 'wait', depth, queued bytes, active}.
  */
 export const RESERVE_SCRIPT = `${PURGE}
 local now = tonumber(ARGV[4])
@@ -30,8 +33,15 @@ local depth = redis.call('ZCARD', KEYS[1]) + redis.call('LLEN', KEYS[5])
   + redis.call('ZCARD', KEYS[6]) + redis.call('ZCARD', KEYS[7])
 local total = tonumber(redis.call('GET', KEYS[4]) or '0')
 local bytes = tonumber(ARGV[2])
-if depth + 1 > tonumber(ARGV[5]) then return {0, 'depth', depth, total} end
-if total + bytes > tonumber(ARGV[6]) then return {0, 'bytes', depth, total} end
+if depth + 1 > tonumber(ARGV[5]) then return {0, 'depth', depth, total, 0} end
+if total + bytes > tonumber(ARGV[6]) then return {0, 'bytes', depth, total, 0} end
+local allowed = tonumber(ARGV[8])
+if allowed >= 0 then
+  local active = redis.call('LLEN', KEYS[8])
+  if depth + active + 1 - tonumber(ARGV[7]) > allowed then
+    return {0, 'wait', depth, total, active}
+  end
+end
 redis.call('ZADD', KEYS[1], ARGV[3], ARGV[1])
 redis.call('HSET', KEYS[3], ARGV[1], bytes)
 redis.call('INCRBY', KEYS[4], bytes)

@@ -1,5 +1,13 @@
-import { ServiceError } from '@imgcls/contracts';
+import {
+  CLASSIFY_QUEUE,
+  modelKey,
+  RECORD_HEARTBEAT_SCRIPT,
+  ServiceError,
+  workerRegistryKeys,
+  type WorkerHeartbeat,
+} from '@imgcls/contracts';
 import { deleteKeysWithPrefix, TEST_REDIS_URL, testPrefix } from '@imgcls/testing';
+import IORedis from 'ioredis';
 import { loadApiConfig } from '../config';
 import { ClassifyQueue } from '../queue/classify-queue';
 import { AdmissionService, type AdmissionTicket } from './admission.service';
@@ -10,12 +18,19 @@ const KiB = 1024;
 describe('AdmissionService', () => {
   const opened: { queue: ClassifyQueue; admission: AdmissionService; prefix: string }[] = [];
 
-  async function start(env: Record<string, string>): Promise<AdmissionService> {
+  async function start(
+    env: Record<string, string>,
+    workers: Pick<WorkerHeartbeat, 'concurrency' | 'recent_job_ms'>[] = [],
+    running: string[] = [],
+  ): Promise<AdmissionService> {
     const prefix = testPrefix('admission');
+    await announce(prefix, workers, running);
     const config = loadApiConfig({ REDIS_URL: TEST_REDIS_URL, QUEUE_PREFIX: prefix, ...env });
     const queue = new ClassifyQueue(config);
     const admission = new AdmissionService(config, queue);
     opened.push({ queue, admission, prefix });
+    // The first reading of the heartbeats goes through the queue's connection: once it is up.
+    while (!(await queue.ping())) await new Promise((resolve) => setTimeout(resolve, 20));
     await admission.onModuleInit();
     return admission;
   }
@@ -28,15 +43,72 @@ describe('AdmissionService', () => {
     }
   });
 
-  /** Reserves for each size at once; the tickets granted and the codes of the refusals. */
+  /** Reserves for each size at once; the tickets granted and the refusals' codes and messages. */
   async function reserveAll(admission: AdmissionService, sizes: (number | undefined)[]) {
     const settled = await Promise.allSettled(sizes.map((size) => admission.reserve(size)));
     const tickets = settled.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []));
-    const refusals = settled.flatMap((s) =>
-      s.status === 'rejected' ? [(s.reason as ServiceError).code] : [],
+    const errors = settled.flatMap((s) =>
+      s.status === 'rejected' ? [s.reason as ServiceError] : [],
     );
-    return { tickets, refusals };
+    const messages = errors.map((e) => e.message);
+    const retryAfterS = errors.map((e) => e.retryAfterS);
+    return { tickets, refusals: errors.map((e) => e.code), messages, retryAfterS };
   }
+
+  /** How many of `count` one-byte uploads reserving at once are admitted. */
+  const admittedOf = async (admission: AdmissionService, count: number) =>
+    (
+      await reserveAll(
+        admission,
+        Array.from({ length: count }, () => 1),
+      )
+    ).tickets.length;
+
+  it('refuses a job whose estimated wait is over MAX_QUEUE_WAIT_MS, naming wait, limit and fix', async () => {
+    // One slot at 1 job/s, nothing running: the job behind d others waits d s; 3 s admits 4.
+    const admission = await start({ MAX_QUEUE_WAIT_MS: '3000' }, [
+      { concurrency: 1, recent_job_ms: 1000 },
+    ]);
+    const { tickets, messages, retryAfterS } = await reserveAll(
+      admission,
+      Array.from({ length: 6 }, () => 1),
+    );
+    expect(tickets).toHaveLength(4);
+    expect(retryAfterS).toEqual([1, 1]); // 4 s expected: 1 s over the budget
+    expect(messages).toEqual(
+      Array.from(
+        { length: 2 },
+        () =>
+          'a new job would wait about 4000 ms for a worker (4 waiting or arriving, 0 running on ' +
+          '1 slot, 1.0 jobs/s lately); the limit is MAX_QUEUE_WAIT_MS=3000. Add workers, or ' +
+          'raise MAX_QUEUE_WAIT_MS if a longer wait is acceptable; retry shortly',
+      ),
+    );
+  });
+
+  it('counts the running jobs against the slots: free slots start a job at once', async () => {
+    // Two slots at 2 jobs/s and a 1 s budget: at most 2 completions before a new job starts.
+    const workers = [{ concurrency: 2, recent_job_ms: 1000 }];
+    // Nothing running: the first two take the free slots, two more wait 0.5 s and 1 s.
+    expect(await admittedOf(await start({ MAX_QUEUE_WAIT_MS: '1000' }, workers), 6)).toBe(4);
+    const busy = await start({ MAX_QUEUE_WAIT_MS: '1000' }, workers, ['j1', 'j2']);
+    expect(await admittedOf(busy, 6)).toBe(2);
+  });
+
+  it('tells a refused client to come back once the backlog fits the budget again', async () => {
+    // 12 running on 2 slots at 2 jobs/s: 11 must end first, 5.5 s, 4.5 s over a 1 s budget.
+    const workers = [{ concurrency: 2, recent_job_ms: 1000 }];
+    const running = Array.from({ length: 12 }, (_, i) => `j${i}`);
+    const admission = await start({ MAX_QUEUE_WAIT_MS: '1000' }, workers, running);
+    expect((await reserveAll(admission, [1])).retryAfterS).toEqual([5]);
+  });
+
+  it('sets no wait limit with no recent rate, or MAX_QUEUE_WAIT_MS=0', async () => {
+    const idle = [{ concurrency: 1, recent_job_ms: null }];
+    expect(await admittedOf(await start({ MAX_QUEUE_WAIT_MS: '3000' }, idle), 6)).toBe(6);
+    const busy = [{ concurrency: 1, recent_job_ms: 1000 }];
+    expect(await admittedOf(await start({ MAX_QUEUE_WAIT_MS: '0' }, busy), 6)).toBe(6);
+  });
 
   it('admits exactly MAX_QUEUE_DEPTH of six concurrent uploads, and again once one settles', async () => {
     const admission = await start({ MAX_QUEUE_DEPTH: '2' });
@@ -92,3 +164,38 @@ describe('AdmissionService', () => {
     await expect(admission.reserve(1)).resolves.toBeDefined();
   });
 });
+
+/**
+ * Writes heartbeats as live workers with these loads would (worker ids w0, w1, …), and puts
+ * the `running` job ids in BullMQ's active list.
+ */
+async function announce(
+  prefix: string,
+  loads: Pick<WorkerHeartbeat, 'concurrency' | 'recent_job_ms'>[],
+  running: string[],
+): Promise<void> {
+  const { expiries, beats } = workerRegistryKeys(prefix);
+  const redis = new IORedis(TEST_REDIS_URL);
+  if (running.length > 0) await redis.lpush(`${prefix}:${CLASSIFY_QUEUE}:active`, ...running);
+  const model = {
+    ...{ name: 'm', description: 'm', test_model: true, classes: 1000, source: null },
+    ...{ input: { name: 'input', shape: ['N', 3, 224, 224] }, sha256: 'aa' },
+  };
+  for (const [i, load] of loads.entries()) {
+    const beat: WorkerHeartbeat = {
+      ...{ worker_id: `w${i}`, pid: i, hostname: 'h', started_at: new Date().toISOString() },
+      ...{ model, ...load },
+    };
+    await redis.eval(
+      RECORD_HEARTBEAT_SCRIPT,
+      2,
+      expiries,
+      beats,
+      beat.worker_id,
+      60_000,
+      JSON.stringify(beat),
+      modelKey(model),
+    );
+  }
+  redis.disconnect();
+}

@@ -12,7 +12,10 @@ import { randomUUID } from 'node:crypto';
 import { API_CONFIG, type ApiConfig } from '../config';
 import { ClassifyQueue } from '../queue/classify-queue';
 import { redisFailure } from '../queue/redis-failure';
+import { refusal } from './admission-refusal';
 import { HAND_OVER_SCRIPT, RELEASE_SCRIPT, RESERVE_SCRIPT } from './admission-scripts';
+import { completionsWithinBudget } from './queue-wait';
+import { WorkerCapacity } from './worker-capacity';
 
 /** One upload's place in the queue, taken before its body is read. */
 export interface AdmissionTicket {
@@ -25,7 +28,9 @@ export interface AdmissionTicket {
 }
 
 type LedgerRedis = IORedis & {
-  admissionReserve(...args: (string | number)[]): Promise<[number, string?, number?, number?]>;
+  admissionReserve(
+    ...args: (string | number)[]
+  ): Promise<[number, string?, number?, number?, number?]>;
   admissionHandOver(...args: (string | number)[]): Promise<number>;
   admissionRelease(...args: (string | number)[]): Promise<number>;
 };
@@ -33,14 +38,16 @@ type LedgerRedis = IORedis & {
 /**
  * Admission control: bounds uploads arriving at this process (MAX_INFLIGHT_UPLOADS, their
  * bodies are in memory) and, across every api process, waiting jobs plus arriving uploads
- * (MAX_QUEUE_DEPTH) and their bytes in Redis (MAX_QUEUED_BYTES). Places are reserved in one
- * Redis script before a body is read, so concurrent requests cannot all take the last one.
+ * (MAX_QUEUE_DEPTH) and their bytes in Redis (MAX_QUEUED_BYTES), and the wait a new job can
+ * expect from the workers' recent rate (MAX_QUEUE_WAIT_MS). Places are reserved in one Redis
+ * script before a body is read, so concurrent requests cannot all take the last one.
  */
 @Injectable()
 export class AdmissionService implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger(AdmissionService.name);
   private readonly redis: LedgerRedis;
   private readonly keys: string[];
+  private readonly capacity: WorkerCapacity;
   private inflightUploads = 0;
 
   constructor(
@@ -56,19 +63,21 @@ export class AdmissionService implements OnModuleInit, OnApplicationShutdown {
     this.redis.on('error', (error: Error) => {
       if (this.redis.status === 'ready') this.logger.warn(`redis: ${error.message}`);
     });
-    this.redis.defineCommand('admissionReserve', { numberOfKeys: 7, lua: RESERVE_SCRIPT });
+    this.redis.defineCommand('admissionReserve', { numberOfKeys: 8, lua: RESERVE_SCRIPT });
     this.redis.defineCommand('admissionHandOver', { numberOfKeys: 4, lua: HAND_OVER_SCRIPT });
     this.redis.defineCommand('admissionRelease', { numberOfKeys: 4, lua: RELEASE_SCRIPT });
     const ledger = `${config.queuePrefix}:admission`;
     const bull = `${config.queuePrefix}:${CLASSIFY_QUEUE}`;
     this.keys = [`${ledger}:pending`, `${ledger}:queued`, `${ledger}:bytes`, `${ledger}:total`];
-    this.keys.push(`${bull}:wait`, `${bull}:prioritized`, `${bull}:delayed`);
+    this.keys.push(`${bull}:wait`, `${bull}:prioritized`, `${bull}:delayed`, `${bull}:active`);
     queue.onJobEnded((jobId) => void this.release(jobId));
+    this.capacity = new WorkerCapacity(() => queue.workers());
   }
 
   /**
    * Takes a place for an upload of at most `declaredBytes` (its Content-Length; unknown for a
-   * chunked body, which reserves MAX_UPLOAD_BYTES), or refuses at once with QUEUE_FULL.
+   * chunked body, which reserves MAX_UPLOAD_BYTES), or refuses at once with QUEUE_FULL. The same
+   * for synchronous and async requests: both are jobs that wait in the one queue.
    */
   async reserve(declaredBytes: number | undefined): Promise<AdmissionTicket> {
     if (this.inflightUploads >= this.config.maxInflightUploads) {
@@ -78,16 +87,33 @@ export class AdmissionService implements OnModuleInit, OnApplicationShutdown {
     const id = randomUUID();
     const now = Date.now();
     const expiresAtMs = now + this.config.requestTimeoutMs + this.config.syncTimeoutMs;
-    const [admitted, limit, depth, queued] = await this.ledger(() =>
-      this.redis.admissionReserve(...this.keys, id, bytes, expiresAtMs, now, ...this.limits()),
+    const capacity = this.capacity.current();
+    const allowed = completionsWithinBudget(capacity, this.config.maxQueueWaitMs) ?? -1;
+    const limits = [...this.limits(), capacity.slots, allowed];
+    const [admitted, limit, depth, queued, active] = await this.ledger(() =>
+      this.redis.admissionReserve(...this.keys, id, bytes, expiresAtMs, now, ...limits),
     );
-    if (admitted !== 1) throw full(refusal(limit, depth, queued, this.config));
+    if (admitted !== 1) {
+      const counts = { depth: depth ?? 0, queued: queued ?? 0, active: active ?? 0 };
+      const { why, retryAfterS } = refusal(limit, counts, capacity, this.config);
+      throw full(why, retryAfterS);
+    }
     this.inflightUploads += 1;
     return this.ticket(id);
   }
 
   /** Commands fail at once while Redis is away, so the first ones wait for the connection. */
   async onModuleInit(): Promise<void> {
+    await this.connected();
+    await this.capacity.start();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    this.capacity.stop();
+    await this.redis.quit().catch(() => undefined);
+  }
+
+  private async connected(): Promise<void> {
     if (this.redis.status === 'ready') return;
     await new Promise<void>((resolve) => {
       const timer = setTimeout(resolve, CONNECT_WAIT_MS);
@@ -96,10 +122,6 @@ export class AdmissionService implements OnModuleInit, OnApplicationShutdown {
         resolve();
       });
     });
-  }
-
-  async onApplicationShutdown(): Promise<void> {
-    await this.redis.quit().catch(() => undefined);
   }
 
   private limits(): number[] {
@@ -152,16 +174,5 @@ export class AdmissionService implements OnModuleInit, OnApplicationShutdown {
 /** Past this, boot goes on: requests get UNAVAILABLE until Redis answers. */
 const CONNECT_WAIT_MS = 5_000;
 
-const full = (why: string) => new ServiceError('QUEUE_FULL', `${why}; retry shortly`);
-
-function refusal(
-  limit: string | undefined,
-  depth: number | undefined,
-  queued: number | undefined,
-  config: ApiConfig,
-): string {
-  if (limit === 'bytes') {
-    return `the queue holds ${queued} bytes of uploads; the limit is ${config.maxQueuedBytes}`;
-  }
-  return `the queue is full (${depth} jobs waiting or arriving; the limit is ${config.maxQueueDepth})`;
-}
+const full = (why: string, retryAfterS?: number) =>
+  new ServiceError('QUEUE_FULL', `${why}; retry shortly`, retryAfterS);

@@ -3,7 +3,7 @@ import { ServiceError, type ErrorBody } from '@imgcls/contracts';
 import type { Request, Response } from 'express';
 import { errorCodeForHttpStatus, httpStatusFor } from './error-status';
 
-const RETRY_AFTER_S = '1';
+const RETRY_AFTER_S = 1;
 
 /**
  * Turns every error into `{"error": {"code", "message"}}` with its status. Messages of
@@ -15,7 +15,7 @@ export class ErrorFilter implements ExceptionFilter {
 
   catch(exception: unknown, host: ArgumentsHost): void {
     const response = host.switchToHttp().getResponse<Response>();
-    const { status, body } = this.describe(exception);
+    const { status, body, retryAfterS } = this.describe(exception);
     if (response.headersSent) return;
     (response.locals as { errorCode?: string }).errorCode = body.error.code;
     // A refused body may still be arriving (a bad query is refused before the upload is read);
@@ -24,14 +24,14 @@ export class ErrorFilter implements ExceptionFilter {
     if (!request.complete || status === 413 || status === 408 || status === 503)
       response.setHeader('Connection', 'close');
     // Overload and outages are temporary: tell clients when to come back.
-    if (status === 503) response.setHeader('Retry-After', RETRY_AFTER_S);
+    if (status === 503) response.setHeader('Retry-After', String(retryAfterS ?? RETRY_AFTER_S));
     response.status(status).json(body);
   }
 
-  private describe(exception: unknown): { status: number; body: ErrorBody } {
+  private describe(exception: unknown): { status: number; body: ErrorBody; retryAfterS?: number } {
     if (exception instanceof ServiceError) {
-      const { code, message } = exception;
-      return { status: httpStatusFor(code), body: { error: { code, message } } };
+      const { code, message, retryAfterS } = exception;
+      return { status: httpStatusFor(code), body: { error: { code, message } }, retryAfterS };
     }
     if (exception instanceof HttpException) {
       const status = exception.getStatus();

@@ -22,6 +22,7 @@ import { loadModel, type LoadedModel } from '../boot';
 import { loadWorkerConfig } from '../config';
 import { ClassifyProcessor } from './classify.processor';
 import { createClassifyWorker } from './classify.worker';
+import { ServiceTime } from '../heartbeat/service-time';
 import { WorkerMetrics } from '../metrics/worker-metrics';
 
 /**
@@ -79,9 +80,11 @@ describe('ClassifyProcessor in a BullMQ worker', () => {
         concurrency: 1,
         lockDurationMs: 10_000,
         stalledIntervalMs: 5_000,
+        testJobDelayMs: 0,
       },
       logger,
       () => true,
+      new ServiceTime(),
     );
     closers.push(
       () => worker.close(),

@@ -1,7 +1,9 @@
 import { CLASSIFY_QUEUE, type ClassifyJobData, type ClassifyResult } from '@imgcls/contracts';
 import { reconnectDelayMs } from '@imgcls/env';
 import { Worker } from 'bullmq';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from 'pino';
+import type { ServiceTime } from '../heartbeat/service-time';
 import type { ClassifyProcessor } from './classify.processor';
 
 export interface ClassifyWorkerOptions {
@@ -10,6 +12,8 @@ export interface ClassifyWorkerOptions {
   concurrency: number;
   lockDurationMs: number;
   stalledIntervalMs: number;
+  /** Tests only: each job holds its slot this much longer (0: off). */
+  testJobDelayMs: number;
 }
 
 /** The BullMQ Worker that feeds the processor, with its bookkeeping wired to job outcomes. */
@@ -19,10 +23,27 @@ export function createClassifyWorker(
   logger: Logger,
   /** While Redis is away, the worker's errors are the outage, already reported elsewhere. */
   redisReachable: () => boolean,
+  /** Hears how long each job held its slot, for the heartbeat. */
+  serviceTime: ServiceTime,
 ): Worker<ClassifyJobData, ClassifyResult> {
+  let inSlots = 0;
   const worker = new Worker<ClassifyJobData, ClassifyResult>(
     CLASSIFY_QUEUE,
-    (job) => processor.process(job),
+    async (job) => {
+      const startedAtMs = performance.now();
+      const contended = inSlots >= options.concurrency - 1;
+      inSlots += 1;
+      try {
+        const result = await processor.process(job);
+        // After the work, so the job's own queue_wait_ms stays the true wait for a slot.
+        if (options.testJobDelayMs > 0) await sleep(options.testJobDelayMs);
+        return result;
+      } finally {
+        inSlots -= 1;
+        const endedAtMs = performance.now();
+        serviceTime.record(endedAtMs - startedAtMs, endedAtMs, contended);
+      }
+    },
     {
       connection: {
         url: options.redisUrl,

@@ -58,6 +58,37 @@ describe('Heartbeat', () => {
     expect(await live()).toEqual(['host:2']);
   });
 
+  it("carries the worker's slots and recent job time", async () => {
+    const queue = testPrefix('heartbeat-load');
+    const beatWith = (recentJobMs: number | null) =>
+      new Heartbeat(
+        redis,
+        model('m', 'aa'),
+        {
+          queuePrefix: queue,
+          intervalMs: 60_000,
+          ttlMs: 5_000,
+          workerId: 'host:load',
+          load: () => ({ concurrency: 3, recent_job_ms: recentJobMs }),
+        },
+        logger,
+      );
+    const read = async () => {
+      const { expiries, beats: hash } = workerRegistryKeys(queue);
+      const [value] = (await redis.eval(READ_WORKERS_SCRIPT, 2, expiries, hash)) as string[];
+      const parsed = parseWorkerHeartbeat(value ?? '');
+      return [parsed?.concurrency, parsed?.recent_job_ms];
+    };
+    const idle = beatWith(null);
+    await idle.start(onConflict);
+    expect(await read()).toEqual([3, null]);
+    const busy = beatWith(250); // the same worker, beating again
+    await busy.start(onConflict);
+    expect(await read()).toEqual([3, 250]);
+    await Promise.all([idle.stop(), busy.stop()]);
+    await deleteKeysWithPrefix(queue);
+  });
+
   it('refuses a worker of another model, or of another file under the same name', async () => {
     for (const other of [model('n', 'aa'), model('m', 'bb')]) {
       const refused = heartbeat(`host:${other.name}${other.sha256}`, other).start(onConflict);

@@ -18,11 +18,13 @@ export interface HeartbeatOptions {
   ttlMs: number;
   /** Defaults to `hostname:pid`, unique across hosts sharing one Redis. */
   workerId?: string;
+  /** Read at each beat: the worker's slots and recent job time, for the api's admission. */
+  load?: () => Pick<WorkerHeartbeat, 'concurrency' | 'recent_job_ms'>;
 }
 
 /**
  * Tells the api's readiness probe, its admission and `GET /models` that this worker is alive
- * with its model loaded: an entry in the queue's worker registry, refreshed on a timer and
+ * with its model loaded, and how fast it has been working lately: an entry in the queue's worker registry, refreshed on a timer and
  * removed on a clean stop. The registry also keeps one queue to one model: a worker whose
  * model differs from the live workers' is refused (see RECORD_HEARTBEAT_SCRIPT).
  */
@@ -79,7 +81,7 @@ export class Heartbeat {
       this.keys.beats,
       this.beat.worker_id,
       this.options.ttlMs,
-      JSON.stringify(this.beat),
+      JSON.stringify({ ...this.beat, ...this.options.load?.() }),
       modelKey(this.beat.model),
     );
     if (typeof other !== 'string') return undefined;

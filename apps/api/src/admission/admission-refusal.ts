@@ -1,0 +1,44 @@
+import type { ApiConfig } from '../config';
+import { completionsBeforeStart, estimatedWaitMs, type ServiceCapacity } from './queue-wait';
+
+/** What RESERVE_SCRIPT saw when it refused: jobs waiting or arriving, their bytes, jobs running. */
+export interface LedgerCounts {
+  depth: number;
+  queued: number;
+  active: number;
+}
+
+type Limits = Pick<ApiConfig, 'maxQueueDepth' | 'maxQueuedBytes' | 'maxQueueWaitMs'>;
+
+/**
+ * Why a reservation was refused: the limit, the value that broke it, and the fix; and, for the
+ * latency budget, when the backlog will have shrunk back within it at the current rate.
+ */
+export function refusal(
+  limit: string | undefined,
+  counts: LedgerCounts,
+  capacity: ServiceCapacity,
+  config: Limits,
+): { why: string; retryAfterS?: number } {
+  const { depth, queued, active } = counts;
+  if (limit === 'bytes') {
+    return {
+      why: `the queue holds ${queued} bytes of uploads; the limit is ${config.maxQueuedBytes}`,
+    };
+  }
+  if (limit === 'wait' && capacity.ratePerS !== undefined) {
+    const completions = completionsBeforeStart(depth, active, capacity.slots);
+    const waitMs = estimatedWaitMs(completions, capacity.ratePerS);
+    const retryAfterS = Math.max(1, Math.ceil((waitMs - config.maxQueueWaitMs) / 1000));
+    const slots = `${capacity.slots} slot${capacity.slots === 1 ? '' : 's'}`;
+    const why =
+      `a new job would wait about ${Math.round(waitMs)} ms for a worker (${depth} waiting or ` +
+      `arriving, ${active} running on ${slots}, ${capacity.ratePerS.toFixed(1)} jobs/s ` +
+      `lately); the limit is MAX_QUEUE_WAIT_MS=${config.maxQueueWaitMs}. Add workers, ` +
+      'or raise MAX_QUEUE_WAIT_MS if a longer wait is acceptable';
+    return { why, retryAfterS };
+  }
+  return {
+    why: `the queue is full (${depth} jobs waiting or arriving; the limit is ${config.maxQueueDepth})`,
+  };
+}

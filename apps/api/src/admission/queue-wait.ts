@@ -1,0 +1,55 @@
+import type { WorkerHeartbeat } from '@imgcls/contracts';
+
+/** What the live workers can do together: every worker process on every host. */
+export interface ServiceCapacity {
+  /** Jobs they hold at once. */
+  readonly slots: number;
+  /** Jobs they finish per second while every slot is busy; undefined when none worked lately. */
+  readonly ratePerS: number | undefined;
+}
+
+type WorkerLoad = Pick<WorkerHeartbeat, 'concurrency' | 'recent_job_ms'>;
+
+/**
+ * Sums the workers' heartbeats. Each worker's rate is its slots over the mean time its recent
+ * jobs held one (Little's law: exact while all its slots are busy, which is when a queue forms).
+ * An idle worker has slots but no rate; a worker of an earlier release has neither.
+ */
+export function serviceCapacity(beats: readonly WorkerLoad[]): ServiceCapacity {
+  let slots = 0;
+  let ratePerS = 0;
+  for (const { concurrency, recent_job_ms: jobMs } of beats) {
+    if (concurrency === undefined) continue;
+    slots += concurrency;
+    if (jobMs != null) ratePerS += (concurrency * 1000) / jobMs;
+  }
+  return { slots, ratePerS: ratePerS > 0 ? ratePerS : undefined };
+}
+
+/**
+ * How many jobs must leave a slot before a new one starts: those ahead of it (waiting, or
+ * uploads still arriving) and those running, less the slots; none while a slot is free.
+ * RESERVE_SCRIPT computes the same in Lua, atomically with the reservation.
+ */
+export function completionsBeforeStart(waiting: number, active: number, slots: number): number {
+  return Math.max(0, waiting + active + 1 - slots);
+}
+
+/** The estimated wait of a new job that needs `completions` jobs to end first. */
+export function estimatedWaitMs(completions: number, ratePerS: number): number {
+  return (completions * 1000) / ratePerS;
+}
+
+/**
+ * The most completions a new job may wait for within `budgetMs`, or undefined for no limit:
+ * the budget is off (0), or no worker has a recent rate (cold start, idle), where a guess
+ * would refuse for nothing and MAX_QUEUE_DEPTH still bounds the queue.
+ */
+export function completionsWithinBudget(
+  capacity: ServiceCapacity,
+  budgetMs: number,
+): number | undefined {
+  if (budgetMs === 0 || capacity.ratePerS === undefined) return undefined;
+  // The epsilon keeps an exact product (2.5/s × 2 s = 5) from flooring to 4.
+  return Math.floor((capacity.ratePerS * budgetMs) / 1000 + 1e-9);
+}
