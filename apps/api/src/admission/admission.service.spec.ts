@@ -1,30 +1,25 @@
 import { ServiceError } from '@imgcls/contracts';
-import { deleteKeysWithPrefix, TEST_REDIS_URL, testPrefix } from '@imgcls/testing';
-import { loadApiConfig } from '../config';
-import { ClassifyQueue } from '../queue/classify-queue';
+import { openQueueStack, type QueueStack } from '../testing/queue-stack';
 import { AdmissionService, type AdmissionTicket } from './admission.service';
 
 const KiB = 1024;
 
 /** The admission ledger on the real Redis, each test under its own prefix. */
 describe('AdmissionService', () => {
-  const opened: { queue: ClassifyQueue; admission: AdmissionService; prefix: string }[] = [];
+  const opened: { stack: QueueStack; admission: AdmissionService }[] = [];
 
   async function start(env: Record<string, string>): Promise<AdmissionService> {
-    const prefix = testPrefix('admission');
-    const config = loadApiConfig({ REDIS_URL: TEST_REDIS_URL, QUEUE_PREFIX: prefix, ...env });
-    const queue = new ClassifyQueue(config);
-    const admission = new AdmissionService(config, queue);
-    opened.push({ queue, admission, prefix });
+    const stack = await openQueueStack(env);
+    const admission = new AdmissionService(stack.config, stack.queue);
+    opened.push({ stack, admission });
     await admission.onModuleInit();
     return admission;
   }
 
   afterAll(async () => {
-    for (const { queue, admission, prefix } of opened) {
+    for (const { stack, admission } of opened) {
       await admission.onApplicationShutdown();
-      await queue.onApplicationShutdown();
-      await deleteKeysWithPrefix(prefix);
+      await stack.close();
     }
   });
 
