@@ -1,0 +1,37 @@
+import { announceStandInWorker } from '@imgcls/testing';
+import { startTestApi, type TestApi } from '../testing/test-api';
+
+describe('/health', () => {
+  let api: TestApi;
+
+  beforeAll(async () => {
+    api = await startTestApi();
+  });
+
+  afterAll(async () => {
+    await api.close();
+  });
+
+  const get = async (path: string) => {
+    const response = await fetch(`${api.url}/health/${path}`);
+    return [response.status, await response.json()] as const;
+  };
+
+  it('is live whatever else holds', async () => {
+    expect(await get('live')).toEqual([200, { status: 'ok' }]);
+  });
+
+  it('is ready only once a worker with its model is alive', async () => {
+    expect(await get('ready')).toEqual([
+      503,
+      {
+        error: {
+          code: 'UNAVAILABLE',
+          message: 'not ready: no worker with a loaded model is alive',
+        },
+      },
+    ]);
+    await announceStandInWorker(api.config.queuePrefix);
+    expect(await get('ready')).toEqual([200, { status: 'ok', redis: true, workers: 1 }]);
+  });
+});
