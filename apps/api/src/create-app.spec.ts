@@ -1,26 +1,18 @@
-import { startTestApi, type TestApi } from './testing/test-api';
+import { useTestApi } from './testing/test-api';
 
 /** What createApp adds around the routes: helmet's headers, CORS when listed, the docs. */
 describe('createApp', () => {
-  let api: TestApi;
-
-  beforeAll(async () => {
-    api = await startTestApi({ CORS_ORIGINS: 'https://allowed.example' });
-  });
-
-  afterAll(async () => {
-    await api.close();
-  });
+  const api = useTestApi({ CORS_ORIGINS: 'https://allowed.example' });
 
   it("sends helmet's headers and hides the framework", async () => {
-    const response = await fetch(`${api.url}/health/live`);
+    const response = await fetch(`${api().url}/health/live`);
     expect(response.headers.get('x-powered-by')).toBeNull();
     expect(response.headers.get('content-security-policy')).toContain("default-src 'self'");
   });
 
   it('answers CORS for a listed origin only', async () => {
     const preflight = (origin: string) =>
-      fetch(`${api.url}/run_inference`, {
+      fetch(`${api().url}/run_inference`, {
         method: 'OPTIONS',
         headers: { origin, 'access-control-request-method': 'POST' },
       });
@@ -32,7 +24,7 @@ describe('createApp', () => {
   });
 
   it('serves the OpenAPI document with the classify query from its contract', async () => {
-    const document = (await (await fetch(`${api.url}/docs-json`)).json()) as {
+    const document = (await (await fetch(`${api().url}/docs-json`)).json()) as {
       paths: Record<string, { post?: { parameters?: { name: string; in: string }[] } }>;
     };
     const parameters = document.paths['/run_inference']?.post?.parameters ?? [];

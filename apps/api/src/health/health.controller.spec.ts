@@ -1,19 +1,11 @@
 import { announceStandInWorker } from '@imgcls/testing';
-import { startTestApi, type TestApi } from '../testing/test-api';
+import { useTestApi } from '../testing/test-api';
 
 describe('/health', () => {
-  let api: TestApi;
-
-  beforeAll(async () => {
-    api = await startTestApi();
-  });
-
-  afterAll(async () => {
-    await api.close();
-  });
+  const api = useTestApi();
 
   const get = async (path: string) => {
-    const response = await fetch(`${api.url}/health/${path}`);
+    const response = await fetch(`${api().url}/health/${path}`);
     return [response.status, await response.json()] as const;
   };
 
@@ -31,7 +23,7 @@ describe('/health', () => {
         },
       },
     ]);
-    await announceStandInWorker(api.config.queuePrefix);
+    await announceStandInWorker(api().config.queuePrefix);
     expect(await get('ready')).toEqual([200, { status: 'ok', redis: true, workers: 1 }]);
   });
 });

@@ -1,7 +1,7 @@
 import { isClassifyResponse, isErrorBody, isJobAccepted } from '@imgcls/contracts';
 import type { Worker } from 'bullmq';
 import { HeldJobs } from '../testing/held-jobs';
-import { postImage, startTestApi, type TestApi } from '../testing/test-api';
+import { postImage, startTestApi, useTestApi, type TestApi } from '../testing/test-api';
 import { madeUpResult, startTestWorker } from '../testing/test-worker';
 
 /** `POST /run_inference` through the real app, with a test worker in place of the model. */
@@ -98,21 +98,28 @@ describe('POST /run_inference', () => {
 });
 
 describe('POST /run_inference with no worker', () => {
-  let api: TestApi;
-
-  beforeAll(async () => {
-    api = await startTestApi();
-  });
-
-  afterAll(async () => {
-    await api.close();
-  });
+  const api = useTestApi();
 
   it('refuses a synchronous request with 503 naming the fix, and queues an async one', async () => {
-    const sync = await postImage(api, '');
+    const sync = await postImage(api(), '');
     const body: unknown = await sync.json();
     expect([sync.status, sync.headers.get('retry-after')]).toEqual([503, '1']);
     expect(isErrorBody(body) && body.error.message).toContain('npm run start:worker');
-    expect((await postImage(api, '?mode=async')).status).toBe(202);
+    expect((await postImage(api(), '?mode=async')).status).toBe(202);
+  });
+});
+
+describe('POST /run_inference with the queue full', () => {
+  const api = useTestApi({ MAX_QUEUE_DEPTH: '1' });
+
+  it('refuses past MAX_QUEUE_DEPTH with 503 QUEUE_FULL and Retry-After, before the body', async () => {
+    expect((await postImage(api(), '?mode=async')).status).toBe(202);
+    const full = await postImage(api(), '?mode=async');
+    const body: unknown = await full.json();
+    expect([full.status, full.headers.get('retry-after')]).toEqual([503, '1']);
+    expect(isErrorBody(body) && body.error).toEqual({
+      code: 'QUEUE_FULL',
+      message: 'the queue is full (1 jobs waiting or arriving; the limit is 1); retry shortly',
+    });
   });
 });

@@ -1,25 +1,17 @@
 import { isErrorBody } from '@imgcls/contracts';
 import { request } from 'node:http';
-import { photoBytes, startTestApi, type TestApi } from '../testing/test-api';
+import { photoBytes, useTestApi } from '../testing/test-api';
 
 const LIMIT_BYTES = 256 * 1024;
 
 /** How the upload reader maps each way an upload can be wrong to a status and a code. */
 describe('UploadReader, through the real app', () => {
-  let api: TestApi;
-
-  beforeAll(async () => {
-    // One upload at a time: a place not given back would refuse the next upload.
-    api = await startTestApi({ MAX_UPLOAD_BYTES: String(LIMIT_BYTES), MAX_INFLIGHT_UPLOADS: '1' });
-  });
-
-  afterAll(async () => {
-    await api.close();
-  });
+  // One upload at a time: a place not given back would refuse the next upload.
+  const api = useTestApi({ MAX_UPLOAD_BYTES: String(LIMIT_BYTES), MAX_INFLIGHT_UPLOADS: '1' });
 
   /** Sends `body` (async mode: no worker needed) and reads status, code and message. */
   async function send(headers: Record<string, string>, body: Buffer | FormData | ReadableStream) {
-    const response = await fetch(`${api.url}/run_inference?mode=async`, {
+    const response = await fetch(`${api().url}/run_inference?mode=async`, {
       method: 'POST',
       headers,
       body,
@@ -126,7 +118,7 @@ describe('UploadReader, through the real app', () => {
     // The client promises 1000 bytes, sends 10 and hangs up: the reader sees the body end
     // early, and the request ends without a job.
     await new Promise<void>((resolve) => {
-      const url = new URL(`${api.url}/run_inference?mode=async`);
+      const url = new URL(`${api().url}/run_inference?mode=async`);
       const req = request(url, {
         method: 'POST',
         headers: { 'content-type': 'image/jpeg', 'content-length': '1000' },

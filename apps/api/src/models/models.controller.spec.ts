@@ -7,27 +7,19 @@ import {
 } from '@imgcls/contracts';
 import { announceStandInWorker } from '@imgcls/testing';
 import IORedis from 'ioredis';
-import { startTestApi, type TestApi } from '../testing/test-api';
+import { useTestApi } from '../testing/test-api';
 
 describe('GET /models', () => {
-  let api: TestApi;
+  const api = useTestApi();
 
-  beforeAll(async () => {
-    api = await startTestApi();
-  });
-
-  afterAll(async () => {
-    await api.close();
-  });
-
-  const list = async (): Promise<unknown> => (await fetch(`${api.url}/models`)).json();
+  const list = async (): Promise<unknown> => (await fetch(`${api().url}/models`)).json();
 
   it('lists each loaded model once, with how many live workers serve it', async () => {
     expect(await list()).toEqual({ models: [] });
-    await announceStandInWorker(api.config.queuePrefix);
+    await announceStandInWorker(api().config.queuePrefix);
     // A second worker of the same model, under its own id.
-    const redis = new IORedis(api.config.redisUrl);
-    const { expiries, beats } = workerRegistryKeys(api.config.queuePrefix);
+    const redis = new IORedis(api().config.redisUrl);
+    const { expiries, beats } = workerRegistryKeys(api().config.queuePrefix);
     const [first] = await redis.hvals(beats);
     const beat = parseWorkerHeartbeat(first ?? '');
     if (beat === undefined) throw new Error('the stand-in left no heartbeat');

@@ -1,30 +1,22 @@
-import { startTestApi, type TestApi } from '../testing/test-api';
+import { useTestApi } from '../testing/test-api';
 
 /** Each request is counted, timed and tagged with an id; Prometheus reads it at /metrics. */
 describe('request ids and metrics', () => {
-  let api: TestApi;
-
-  beforeAll(async () => {
-    api = await startTestApi();
-  });
-
-  afterAll(async () => {
-    await api.close();
-  });
+  const api = useTestApi();
 
   it('echoes a sane X-Request-Id and replaces an insane one with a UUID', async () => {
-    const sane = await fetch(`${api.url}/health/live`, {
+    const sane = await fetch(`${api().url}/health/live`, {
       headers: { 'x-request-id': 'abc-1.2:3' },
     });
     expect(sane.headers.get('x-request-id')).toBe('abc-1.2:3');
-    const insane = await fetch(`${api.url}/health/live`, { headers: { 'x-request-id': 'a b' } });
+    const insane = await fetch(`${api().url}/health/live`, { headers: { 'x-request-id': 'a b' } });
     expect(insane.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
   });
 
   it('counts requests by route and status, refusals by code, and reads the queue depth', async () => {
-    await fetch(`${api.url}/jobs/not-a-uuid`);
-    await fetch(`${api.url}/no/such/route`);
-    const response = await fetch(`${api.url}/metrics`);
+    await fetch(`${api().url}/jobs/not-a-uuid`);
+    await fetch(`${api().url}/no/such/route`);
+    const response = await fetch(`${api().url}/metrics`);
     const text = await response.text();
     expect(response.headers.get('content-type')).toMatch(/^text\/plain/);
     expect(text).toMatch(

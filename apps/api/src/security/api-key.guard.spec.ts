@@ -1,27 +1,19 @@
-import { startTestApi, type TestApi } from '../testing/test-api';
+import { useTestApi } from '../testing/test-api';
 
 /** With API_KEYS set, every route but the public ones needs one of the keys. */
 describe('ApiKeyGuard', () => {
-  let api: TestApi;
-
-  beforeAll(async () => {
-    api = await startTestApi({ API_KEYS: 'first-key,second-key' });
-  });
-
-  afterAll(async () => {
-    await api.close();
-  });
+  const api = useTestApi({ API_KEYS: 'first-key,second-key' });
 
   const status = async (path: string, headers: Record<string, string> = {}) =>
-    (await fetch(`${api.url}${path}`, { headers })).status;
+    (await fetch(`${api().url}${path}`, { headers })).status;
 
   it('refuses a protected route without a key or with a wrong one, with 401', async () => {
-    const missing = await fetch(`${api.url}/models`);
+    const missing = await fetch(`${api().url}/models`);
     expect([missing.status, await missing.json()]).toEqual([
       401,
       { error: { code: 'UNAUTHORIZED', message: 'an API key is required (X-Api-Key header)' } },
     ]);
-    const wrong = await fetch(`${api.url}/models`, { headers: { 'x-api-key': 'first-ke' } });
+    const wrong = await fetch(`${api().url}/models`, { headers: { 'x-api-key': 'first-ke' } });
     expect([wrong.status, await wrong.json()]).toEqual([
       401,
       { error: { code: 'UNAUTHORIZED', message: 'the API key is not valid' } },

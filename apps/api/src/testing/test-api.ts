@@ -59,3 +59,21 @@ export function postImage(
     body,
   });
 }
+
+/**
+ * Starts the api before the suite's tests and closes it after them; call the returned
+ * function inside a test for the running api.
+ */
+export function useTestApi(env: Record<string, string> = {}): () => TestApi {
+  let api: TestApi | undefined;
+  beforeAll(async () => {
+    api = await startTestApi(env);
+  });
+  afterAll(async () => {
+    await api?.close();
+  });
+  return () => {
+    if (api === undefined) throw new Error('the test api is used outside a test');
+    return api;
+  };
+}

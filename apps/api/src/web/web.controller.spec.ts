@@ -1,16 +1,8 @@
-import { startTestApi, type TestApi } from '../testing/test-api';
+import { useTestApi } from '../testing/test-api';
 
 /** The try-it page: HTML, its bundled script and its stylesheet, all same-origin. */
 describe('the web page', () => {
-  let api: TestApi;
-
-  beforeAll(async () => {
-    api = await startTestApi();
-  });
-
-  afterAll(async () => {
-    await api.close();
-  });
+  const api = useTestApi();
 
   it('serves the page, its script and its stylesheet with their types, never cached stale', async () => {
     const expected: [string, string, string][] = [
@@ -19,7 +11,7 @@ describe('the web page', () => {
       ['/app.css', 'text/css; charset=utf-8', '{'],
     ];
     for (const [path, type, excerpt] of expected) {
-      const response = await fetch(`${api.url}${path}`);
+      const response = await fetch(`${api().url}${path}`);
       const text = await response.text();
       expect([path, response.status, response.headers.get('content-type')]).toEqual([
         path,
