@@ -1,6 +1,7 @@
-import { deleteKeysWithPrefix, TEST_REDIS_URL, testPrefix } from '@imgcls/testing';
+import { deleteKeysWithPrefix } from '@imgcls/testing';
 import { once } from 'node:events';
-import { loadApiConfig, type ApiConfig } from '../config';
+import type { ApiConfig } from '../config';
+import { testApiConfig } from './test-config';
 import { ClassifyQueue } from '../queue/classify-queue';
 import { ImageStore } from '../queue/image-store';
 import { JobEvents } from '../queue/job-events';
@@ -22,11 +23,7 @@ export interface QueueStack {
 
 /** Opens the providers under a fresh QUEUE_PREFIX (or `env`'s), once Redis answers. */
 export async function openQueueStack(env: Record<string, string> = {}): Promise<QueueStack> {
-  const config = loadApiConfig({
-    REDIS_URL: TEST_REDIS_URL,
-    QUEUE_PREFIX: testPrefix('queue'),
-    ...env,
-  });
+  const config = testApiConfig('queue', env);
   const connection = new QueueConnection(config);
   const events = new JobEvents(config, connection);
   const queue = new ClassifyQueue(config, connection, new ImageStore(config, connection), events);

@@ -1,8 +1,9 @@
-import { deleteKeysWithPrefix, samplePhotos, TEST_REDIS_URL, testPrefix } from '@imgcls/testing';
+import { deleteKeysWithPrefix, samplePhotos } from '@imgcls/testing';
 import { readFileSync } from 'node:fs';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import pino from 'pino';
-import { loadApiConfig, type ApiConfig } from '../config';
+import type { ApiConfig } from '../config';
+import { testApiConfig } from './test-config';
 import { createApp } from '../create-app';
 
 /** The api as production builds it (createApp), listening on a free port of loopback. */
@@ -17,11 +18,7 @@ export interface TestApi {
 
 /** Starts the api on port 0 with a fresh QUEUE_PREFIX; `env` overrides its variables. */
 export async function startTestApi(env: Record<string, string> = {}): Promise<TestApi> {
-  const config = loadApiConfig({
-    REDIS_URL: TEST_REDIS_URL,
-    QUEUE_PREFIX: testPrefix('api'),
-    ...env,
-  });
+  const config = testApiConfig('api', env);
   const app = await createApp(config, pino({ level: 'silent' }));
   await app.listen(0, '127.0.0.1');
   const url = (await app.getUrl()).replace('[::1]', '127.0.0.1');
