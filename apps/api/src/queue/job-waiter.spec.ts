@@ -86,7 +86,7 @@ describe('JobWaiter', () => {
     // the waiter reads the job from its own queue instead.
     const elsewhere = new Queue<ClassifyJobData, ClassifyResult>(CLASSIFY_QUEUE, {
       connection: { url: stack.config.redisUrl },
-      prefix: `${stack.config.queuePrefix}-elsewhere`,
+      prefix: `${stack.config.queuePrefix}:elsewhere`, // under the prefix: deleted with it
     });
     try {
       const handle = new Job<ClassifyJobData, ClassifyResult>(

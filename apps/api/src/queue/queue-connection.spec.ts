@@ -1,6 +1,7 @@
 import { freePort } from '@imgcls/testing';
 import { once } from 'node:events';
 import { loadApiConfig } from '../config';
+import { testApiConfig } from '../testing/test-config';
 import { QueueConnection } from './queue-connection';
 
 /** With Redis away, every call fails at once with a code, and shutting down does not hang. */
@@ -34,7 +35,7 @@ describe('QueueConnection with Redis away', () => {
 
 describe('QueueConnection with Redis up', () => {
   it('maps a failing command to its code, and a refused write at maxmemory to QUEUE_FULL', async () => {
-    const connection = new QueueConnection(loadApiConfig({}));
+    const connection = new QueueConnection(testApiConfig('connection'));
     await new Promise((resolve) => connection.redis.once('ready', resolve));
     try {
       expect(await connection.ping()).toBe(true);
