@@ -112,7 +112,7 @@ describe('POST /run_inference with no worker', () => {
 describe('POST /run_inference with the queue full', () => {
   const api = useTestApi({ MAX_QUEUE_DEPTH: '1' });
 
-  it('refuses past MAX_QUEUE_DEPTH with 503 QUEUE_FULL and Retry-After, before the body', async () => {
+  it('refuses past MAX_QUEUE_DEPTH with 503 QUEUE_FULL and Retry-After', async () => {
     expect((await postImage(api(), '?mode=async')).status).toBe(202);
     const full = await postImage(api(), '?mode=async');
     const body: unknown = await full.json();
