@@ -9,6 +9,7 @@ import type { Logger } from 'pino';
 import { AdmissionService } from './admission/admission.service';
 import { API_CONFIG, type ApiConfig } from './config';
 import { HealthController } from './health/health.controller';
+import { HealthService } from './health/health.service';
 import { HeaderLimitMiddleware } from './http/header-limit.middleware';
 import { InferenceController } from './inference/inference.controller';
 import { InferenceService } from './inference/inference.service';
@@ -18,11 +19,17 @@ import { JobsController } from './jobs/jobs.controller';
 import { JobsService } from './jobs/jobs.service';
 import { DrainMiddleware, ShutdownDrain } from './lifecycle/shutdown-drain';
 import { ModelsController } from './models/models.controller';
+import { ModelsService } from './models/models.service';
 import { ApiMetrics } from './observability/api-metrics';
 import { API_LOGGER } from './observability/logger';
 import { MetricsController } from './observability/metrics.controller';
 import { RequestLogMiddleware } from './observability/request-log.middleware';
 import { ClassifyQueue } from './queue/classify-queue';
+import { ImageStore } from './queue/image-store';
+import { JobEvents } from './queue/job-events';
+import { JobWaiter } from './queue/job-waiter';
+import { QueueConnection } from './queue/queue-connection';
+import { WorkerRegistry } from './queue/worker-registry';
 import { ApiKeyGuard } from './security/api-key.guard';
 import { WebController } from './web/web.controller';
 
@@ -44,10 +51,17 @@ export class AppModule implements NestModule {
         { provide: API_LOGGER, useValue: logger },
         ApiMetrics,
         { provide: APP_GUARD, useClass: ApiKeyGuard },
+        QueueConnection,
+        ImageStore,
+        JobEvents,
         ClassifyQueue,
+        JobWaiter,
+        WorkerRegistry,
         AdmissionService,
         InferenceService,
         JobsService,
+        HealthService,
+        ModelsService,
         ShutdownDrain,
         UploadReader,
         WorkerPresence,

@@ -9,7 +9,7 @@ import { ErrorFilter } from './errors/error.filter';
 import { HardenedExpressAdapter } from './http/hardened-express-adapter';
 import { ApiMetrics } from './observability/api-metrics';
 import { NestPinoLogger } from './observability/logger';
-import { ClassifyQueue } from './queue/classify-queue';
+import { JobEvents } from './queue/job-events';
 
 const READY_WAIT_MS = 5_000;
 const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms).unref());
@@ -43,7 +43,7 @@ export async function createApp(
     );
   });
   // With Redis away at boot the api still starts (and answers 503) rather than hang.
-  await Promise.race([app.get(ClassifyQueue).ready(), delay(READY_WAIT_MS)]);
+  await Promise.race([app.get(JobEvents).ready(), delay(READY_WAIT_MS)]);
   return app;
 }
 

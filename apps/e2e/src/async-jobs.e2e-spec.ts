@@ -1,8 +1,7 @@
-import { TEST_REDIS_URL } from '@imgcls/testing';
+import { announceStandInWorker, TEST_REDIS_URL } from '@imgcls/testing';
 import sharp from 'sharp';
 import { classifySync, getJob, photo, submitAsync, waitForJob } from './support/jobs';
 import { QueueProbe } from './support/queue-probe';
-import { announceStandInWorker } from './support/stand-in-worker';
 import { startStack, type Stack } from './support/stack';
 
 const UUID_V4 = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;

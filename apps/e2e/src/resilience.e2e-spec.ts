@@ -1,8 +1,7 @@
-import { TEST_REDIS_URL } from '@imgcls/testing';
+import { announceStandInWorker, TEST_REDIS_URL } from '@imgcls/testing';
 import { eventually, mapConcurrent } from './support/concurrency';
 import { classifySync, photo, submitAsync, waitForJob } from './support/jobs';
 import { QueueProbe } from './support/queue-probe';
-import { announceStandInWorker } from './support/stand-in-worker';
 import { startStack, type Stack, type StackOptions } from './support/stack';
 
 /** Jobs are retaken within seconds of a crash: short locks, frequent stall checks. */

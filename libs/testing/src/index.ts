@@ -6,3 +6,4 @@ export * from './hostile-images';
 export * from './redis';
 export * from './service-process';
 export * from './shared-data';
+export * from './stand-in-worker';

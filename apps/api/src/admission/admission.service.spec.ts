@@ -6,40 +6,34 @@ import {
   workerRegistryKeys,
   type WorkerHeartbeat,
 } from '@imgcls/contracts';
-import { deleteKeysWithPrefix, TEST_REDIS_URL, testPrefix } from '@imgcls/testing';
+import { TEST_REDIS_URL } from '@imgcls/testing';
 import IORedis from 'ioredis';
-import { loadApiConfig } from '../config';
-import { ClassifyQueue } from '../queue/classify-queue';
+import { openQueueStack, type QueueStack } from '../testing/queue-stack';
 import { AdmissionService, type AdmissionTicket } from './admission.service';
 
 const KiB = 1024;
 
 /** The admission ledger on the real Redis, each test under its own prefix. */
 describe('AdmissionService', () => {
-  const opened: { queue: ClassifyQueue; admission: AdmissionService; prefix: string }[] = [];
+  const opened: { stack: QueueStack; admission: AdmissionService }[] = [];
 
   async function start(
     env: Record<string, string>,
     workers: Pick<WorkerHeartbeat, 'concurrency' | 'recent_job_ms'>[] = [],
     running: string[] = [],
   ): Promise<AdmissionService> {
-    const prefix = testPrefix('admission');
-    await announce(prefix, workers, running);
-    const config = loadApiConfig({ REDIS_URL: TEST_REDIS_URL, QUEUE_PREFIX: prefix, ...env });
-    const queue = new ClassifyQueue(config);
-    const admission = new AdmissionService(config, queue);
-    opened.push({ queue, admission, prefix });
-    // The first reading of the heartbeats goes through the queue's connection: once it is up.
-    while (!(await queue.ping())) await new Promise((resolve) => setTimeout(resolve, 20));
+    const stack = await openQueueStack(env);
+    await announce(stack.config.queuePrefix, workers, running);
+    const admission = new AdmissionService(stack.config, stack.queue, stack.registry);
+    opened.push({ stack, admission });
     await admission.onModuleInit();
     return admission;
   }
 
   afterAll(async () => {
-    for (const { queue, admission, prefix } of opened) {
+    for (const { stack, admission } of opened) {
       await admission.onApplicationShutdown();
-      await queue.onApplicationShutdown();
-      await deleteKeysWithPrefix(prefix);
+      await stack.close();
     }
   });
 

@@ -11,6 +11,7 @@ import { reconnectDelayMs } from '@imgcls/env';
 import { randomUUID } from 'node:crypto';
 import { API_CONFIG, type ApiConfig } from '../config';
 import { ClassifyQueue } from '../queue/classify-queue';
+import { WorkerRegistry } from '../queue/worker-registry';
 import { redisFailure } from '../queue/redis-failure';
 import { refusal } from './admission-refusal';
 import { HAND_OVER_SCRIPT, RELEASE_SCRIPT, RESERVE_SCRIPT } from './admission-scripts';
@@ -53,6 +54,7 @@ export class AdmissionService implements OnModuleInit, OnApplicationShutdown {
   constructor(
     @Inject(API_CONFIG) private readonly config: ApiConfig,
     queue: ClassifyQueue,
+    registry: WorkerRegistry,
   ) {
     // Backs off silently: the queue's connection reports each reconnect attempt, once.
     this.redis = new IORedis(config.redisUrl, {
@@ -71,7 +73,7 @@ export class AdmissionService implements OnModuleInit, OnApplicationShutdown {
     this.keys = [`${ledger}:pending`, `${ledger}:queued`, `${ledger}:bytes`, `${ledger}:total`];
     this.keys.push(`${bull}:wait`, `${bull}:prioritized`, `${bull}:delayed`, `${bull}:active`);
     queue.onJobEnded((jobId) => void this.release(jobId));
-    this.capacity = new WorkerCapacity(() => queue.workers());
+    this.capacity = new WorkerCapacity(() => registry.workers());
   }
 
   /**

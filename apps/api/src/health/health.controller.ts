@@ -1,9 +1,9 @@
 import { Controller, Get, HttpCode } from '@nestjs/common';
-import { componentRef, ServiceError, type Liveness, type Readiness } from '@imgcls/contracts';
-import { ClassifyQueue } from '../queue/classify-queue';
+import { componentRef, type Liveness, type Readiness } from '@imgcls/contracts';
 import { Public } from '../security/api-key.guard';
 import { ApiOkResponse, ApiOperation } from '@nestjs/swagger';
 import { ApiErrors } from '../docs/api-docs.decorators';
+import { HealthService } from './health.service';
 
 /**
  * Kubernetes-style probes. Liveness never touches Redis. Readiness needs Redis and at least
@@ -12,7 +12,7 @@ import { ApiErrors } from '../docs/api-docs.decorators';
 @Public()
 @Controller('health')
 export class HealthController {
-  constructor(private readonly queue: ClassifyQueue) {}
+  constructor(private readonly health: HealthService) {}
 
   @Get('live')
   @HttpCode(200)
@@ -26,14 +26,7 @@ export class HealthController {
   @ApiOperation({ summary: 'Readiness: Redis is reachable and a worker with its model is alive' })
   @ApiOkResponse({ schema: componentRef('Readiness') })
   @ApiErrors(503)
-  async ready(): Promise<Readiness> {
-    if (!(await this.queue.ping())) {
-      throw new ServiceError('UNAVAILABLE', 'not ready: redis is unreachable');
-    }
-    const workers = await this.queue.workers();
-    if (workers.length === 0) {
-      throw new ServiceError('UNAVAILABLE', 'not ready: no worker with a loaded model is alive');
-    }
-    return { status: 'ok', redis: true, workers: workers.length };
+  ready(): Promise<Readiness> {
+    return this.health.readiness();
   }
 }

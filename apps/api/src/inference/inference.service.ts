@@ -3,8 +3,9 @@ import { ServiceError, type ClassifyResponse, type JobAccepted } from '@imgcls/c
 import { checkImageHeader, type ImageLimits } from '@imgcls/image-probe';
 import type { AdmissionTicket } from '../admission/admission.service';
 import { API_CONFIG, type ApiConfig } from '../config';
-import { jobAccepted, jobStatus } from '../jobs/job-state';
 import { ClassifyQueue } from '../queue/classify-queue';
+import { JobWaiter } from '../queue/job-waiter';
+import { jobAccepted, jobStatus } from '../queue/job-status';
 
 export interface ClassifyOptions {
   /** The checked `top_k` query parameter, if any. */
@@ -28,6 +29,7 @@ export class InferenceService {
   constructor(
     @Inject(API_CONFIG) private readonly config: ApiConfig,
     private readonly queue: ClassifyQueue,
+    private readonly waiter: JobWaiter,
   ) {
     this.limits = {
       maxPixels: config.maxImagePixels,
@@ -49,7 +51,7 @@ export class InferenceService {
     });
     await options.ticket.handOver(image.length);
     if (!options.wait) return { kind: 'accepted', accepted: jobAccepted(jobId, 'queued') };
-    const waited = await this.queue.result(job, this.config.syncTimeoutMs);
+    const waited = await this.waiter.result(job, this.config.syncTimeoutMs);
     if ('result' in waited) return { kind: 'done', response: { job_id: jobId, ...waited.result } };
     // Out of time: the job goes on, and the caller gets where to poll for it.
     const status = jobStatus(waited.pendingState) ?? 'queued';

@@ -7,7 +7,7 @@ import {
 } from '@nestjs/common';
 import { ServiceError } from '@imgcls/contracts';
 import { API_CONFIG, type ApiConfig } from '../config';
-import { ClassifyQueue } from '../queue/classify-queue';
+import { WorkerRegistry } from '../queue/worker-registry';
 
 /** A count of live workers this recent is good enough for admission (while there are some). */
 const FRESH_MS = 1_000;
@@ -34,7 +34,7 @@ export class WorkerPresence implements OnApplicationBootstrap, OnApplicationShut
 
   constructor(
     @Inject(API_CONFIG) private readonly config: ApiConfig,
-    private readonly queue: ClassifyQueue,
+    private readonly registry: WorkerRegistry,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -65,7 +65,7 @@ export class WorkerPresence implements OnApplicationBootstrap, OnApplicationShut
     const now = Date.now();
     // Only a positive count is reused: a worker that just started is seen at once.
     if (this.workers > 0 && now - this.checkedAtMs < FRESH_MS) return this.workers;
-    this.workers = (await this.queue.workers()).length;
+    this.workers = (await this.registry.workers()).length;
     this.checkedAtMs = now;
     if (this.workers === 0 && now - this.warnedAtMs >= WARN_EVERY_MS) {
       this.warnedAtMs = now;

@@ -1,35 +1,10 @@
 import {
   decodeJobFailure,
   isClassifyResult,
-  jobPath,
-  type JobAccepted,
   type JobState,
   type JobStatus,
 } from '@imgcls/contracts';
 import type { ClassifyJob } from '../queue/classify-queue';
-
-/** BullMQ's job states in the words of our API. */
-export function jobStatus(state: string): JobStatus | undefined {
-  switch (state) {
-    case 'waiting':
-    case 'prioritized':
-    case 'delayed': // waiting for a retry after a transient failure
-    case 'waiting-children':
-      return 'queued';
-    case 'active':
-      return 'running';
-    case 'completed':
-      return 'succeeded';
-    case 'failed':
-      return 'failed';
-    default:
-      return undefined;
-  }
-}
-
-export function jobAccepted(jobId: string, status: JobStatus): JobAccepted {
-  return { job_id: jobId, status, status_url: jobPath(jobId) };
-}
 
 /** True once a finished job is older than the retention: it is gone, whatever Redis still holds. */
 export function isExpired(job: ClassifyJob, resultTtlS: number, nowMs: number): boolean {

@@ -2,7 +2,8 @@ import { Inject, Injectable } from '@nestjs/common';
 import { ServiceError, type JobState } from '@imgcls/contracts';
 import { API_CONFIG, type ApiConfig } from '../config';
 import { ClassifyQueue } from '../queue/classify-queue';
-import { isExpired, jobStatus, timedOutInQueue, toJobState } from './job-state';
+import { jobStatus } from '../queue/job-status';
+import { isExpired, timedOutInQueue, toJobState } from './job-state';
 
 /** Job ids are v4 UUIDs (122 random bits): unguessable, so the id is the capability. */
 const JOB_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;

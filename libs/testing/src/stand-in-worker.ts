@@ -6,7 +6,8 @@ import {
   workerRegistryKeys,
   type WorkerHeartbeat,
 } from '@imgcls/contracts';
-import { REPO_ROOT, TEST_REDIS_URL } from '@imgcls/testing';
+import { TEST_REDIS_URL } from './redis';
+import { REPO_ROOT } from './shared-data';
 import IORedis from 'ioredis';
 
 /**

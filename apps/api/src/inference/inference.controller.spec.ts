@@ -1,0 +1,125 @@
+import { isClassifyResponse, isErrorBody, isJobAccepted } from '@imgcls/contracts';
+import type { Worker } from 'bullmq';
+import { HeldJobs } from '../testing/held-jobs';
+import { postImage, startTestApi, useTestApi, type TestApi } from '../testing/test-api';
+import { madeUpResult, startTestWorker } from '../testing/test-worker';
+
+/** `POST /run_inference` through the real app, with a test worker in place of the model. */
+describe('POST /run_inference', () => {
+  let api: TestApi;
+  let worker: Worker;
+  const held = new HeldJobs();
+
+  beforeAll(async () => {
+    api = await startTestApi({ SYNC_TIMEOUT_MS: '300', TOP_K: '2' });
+    // The request id (X-Request-Id) tells the worker to hold the job until released.
+    worker = await startTestWorker(api.config.queuePrefix, async (job) => {
+      if (job.data.requestId.startsWith('hold')) await held.hold(job.data.requestId);
+      return { result: madeUpResult(job.data.topK) };
+    });
+  });
+
+  afterAll(async () => {
+    held.releaseAll();
+    await worker.close();
+    await api.close();
+  });
+
+  it("waits for the worker's result: 200 with the job id and top_k classes", async () => {
+    const response = await postImage(api, '?top_k=3');
+    const body: unknown = await response.json();
+    expect(response.status).toBe(200);
+    expect(isClassifyResponse(body) && body.top_k.length).toBe(3);
+  });
+
+  it('uses the TOP_K setting when the request names none', async () => {
+    const body: unknown = await (await postImage(api, '')).json();
+    expect(isClassifyResponse(body) && body.top_k.length).toBe(2);
+  });
+
+  it('answers 202 with Location when asked to (?mode=async or Prefer: respond-async)', async () => {
+    const byMode = await postImage(api, '?mode=async');
+    const accepted: unknown = await byMode.json();
+    expect([byMode.status, isJobAccepted(accepted)]).toEqual([202, true]);
+    if (!isJobAccepted(accepted)) return;
+    expect([accepted.status, byMode.headers.get('location')]).toEqual([
+      'queued',
+      accepted.status_url,
+    ]);
+    expect(byMode.headers.get('preference-applied')).toBeNull();
+    const byHeader = await postImage(api, '', undefined, { prefer: 'wait=5, respond-async' });
+    expect([byHeader.status, byHeader.headers.get('preference-applied')]).toEqual([
+      202,
+      'respond-async',
+    ]);
+    // ?mode wins over the header.
+    const sync = await postImage(api, '?mode=sync', undefined, { prefer: 'respond-async' });
+    expect(sync.status).toBe(200);
+  });
+
+  it('hands a job that outlives SYNC_TIMEOUT_MS back as 202, still running', async () => {
+    const response = await postImage(api, '', undefined, { 'x-request-id': 'hold-slow' });
+    const body: unknown = await response.json();
+    expect([response.status, isJobAccepted(body)]).toEqual([202, true]);
+    // Queued or running, by how soon the worker took it; the job goes on either way.
+    expect(['queued', 'running']).toContain(isJobAccepted(body) && body.status);
+    await held.taken('hold-slow');
+    const location = `${api.url}${response.headers.get('location') ?? ''}`;
+    expect(await (await fetch(location)).json()).toMatchObject({ status: 'running' });
+    held.release('hold-slow');
+  });
+
+  it('refuses a bad query with 400 and an empty upload with 400, naming what is wrong', async () => {
+    const cases: [string, Buffer | undefined, string][] = [
+      ['?top_k=abc', undefined, 'top_k must be a whole number from 1 to 20; got "abc"'],
+      ['?top_k=21', undefined, 'top_k must be a whole number from 1 to 20; got "21"'],
+      ['?mode=bad', undefined, 'mode must be "sync" or "async"; got "bad"'],
+      ['', Buffer.alloc(0), 'the upload is empty'],
+    ];
+    for (const [query, image, message] of cases) {
+      const response = await postImage(api, query, image);
+      const body: unknown = await response.json();
+      expect([query, response.status, isErrorBody(body) && body.error.message]).toEqual([
+        query,
+        400,
+        message,
+      ]);
+    }
+  });
+
+  it('refuses bytes that are no image it accepts with 415 before they reach a worker', async () => {
+    const response = await postImage(api, '', Buffer.from('%PDF-1.7 not an image at all'));
+    const body: unknown = await response.json();
+    expect([response.status, isErrorBody(body) && body.error.code]).toEqual([
+      415,
+      'UNSUPPORTED_FORMAT',
+    ]);
+  });
+});
+
+describe('POST /run_inference with no worker', () => {
+  const api = useTestApi();
+
+  it('refuses a synchronous request with 503 naming the fix, and queues an async one', async () => {
+    const sync = await postImage(api(), '');
+    const body: unknown = await sync.json();
+    expect([sync.status, sync.headers.get('retry-after')]).toEqual([503, '1']);
+    expect(isErrorBody(body) && body.error.message).toContain('npm run start:worker');
+    expect((await postImage(api(), '?mode=async')).status).toBe(202);
+  });
+});
+
+describe('POST /run_inference with the queue full', () => {
+  const api = useTestApi({ MAX_QUEUE_DEPTH: '1' });
+
+  it('refuses past MAX_QUEUE_DEPTH with 503 QUEUE_FULL and Retry-After', async () => {
+    expect((await postImage(api(), '?mode=async')).status).toBe(202);
+    const full = await postImage(api(), '?mode=async');
+    const body: unknown = await full.json();
+    expect([full.status, full.headers.get('retry-after')]).toEqual([503, '1']);
+    expect(isErrorBody(body) && body.error).toEqual({
+      code: 'QUEUE_FULL',
+      message: 'the queue is full (1 jobs waiting or arriving; the limit is 1); retry shortly',
+    });
+  });
+});

@@ -1,0 +1,41 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { CLASSIFY_QUEUE, type ClassifyResult } from '@imgcls/contracts';
+import { QueueEvents } from 'bullmq';
+import { API_CONFIG, type ApiConfig } from '../config';
+import type { ClassifyJob } from './classify-queue';
+import { QueueConnection } from './queue-connection';
+
+/**
+ * The queue's event stream: one QueueEvents per api process, created at boot and shared by
+ * every request that waits for a job (one per request would cost a Redis connection each).
+ */
+@Injectable()
+export class JobEvents {
+  private readonly events: QueueEvents;
+
+  constructor(@Inject(API_CONFIG) config: ApiConfig, connection: QueueConnection) {
+    this.events = new QueueEvents(CLASSIFY_QUEUE, {
+      connection: connection.bullmq,
+      prefix: config.queuePrefix,
+    });
+    this.events.on('error', (error: Error) => connection.warn('queue events', error));
+    connection.closeFirst(this.events);
+  }
+
+  /** Resolves once the stream is subscribed, so no job can finish unseen. */
+  async ready(): Promise<void> {
+    await this.events.waitUntilReady();
+  }
+
+  /** The job's result; rejects if it fails, or once `timeoutMs` passes without an end. */
+  finished(job: ClassifyJob, timeoutMs: number): Promise<ClassifyResult> {
+    return job.waitUntilFinished(this.events, timeoutMs);
+  }
+
+  /** Calls `listener` with the id of each job that completes, fails or is removed. */
+  onJobEnded(listener: (jobId: string) => void): void {
+    for (const event of ['completed', 'failed', 'removed'] as const) {
+      this.events.on(event, ({ jobId }: { jobId: string }) => listener(jobId));
+    }
+  }
+}
