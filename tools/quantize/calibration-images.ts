@@ -2,7 +2,7 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { extname, join } from 'node:path';
 import { IMAGE_FORMATS } from '@imgcls/contracts';
-import type { CalibrationSelect } from '@imgcls/models';
+import { selectCalibration, type CalibrationSelect } from '@imgcls/models';
 import { preprocessImage, type ModelSpec } from '@imgcls/preprocessing';
 import { QuantizeError } from './graph-index';
 
@@ -24,8 +24,7 @@ export function listCalibrationImages(folder: string, select: CalibrationSelect)
   const files = readdirSync(folder)
     .filter((f) => IMAGE_EXTENSIONS.has(extname(f).toLowerCase()))
     .sort();
-  const picked = files.filter((_, i) => select === 'all' || i % 2 === (select === 'even' ? 0 : 1));
-  return picked.map((f) => join(folder, f));
+  return selectCalibration(files, select).map((f) => join(folder, f));
 }
 
 export interface CalibrationInputs {

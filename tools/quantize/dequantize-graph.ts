@@ -8,11 +8,19 @@ export class DequantizeError extends Error {
 
 /**
  * Which integer saturations become a Clip: `activations` only those whose floor is 0 (a ReLU or
- * ReLU6 folded into the uint8 range, as the zoo's quantizer does); `all` every output's range.
+ * ReLU6 folded into the uint8 range, as the zoo's quantizer does); `all` every output's range and
+ * the input's (its QuantizeLinear saturates too).
  */
 export type SaturationPolicy = 'activations' | 'all';
 
 const QUANTIZED_SUFFIX = '_quantized';
+
+/** A quantized tensor and the scale and zero point that give its float value. */
+export interface QuantizedOutput {
+  quantized: string;
+  scale: string;
+  zeroPoint: string;
+}
 
 /** The float graph being built, and the float name of every quantized tensor already converted. */
 export class FloatGraph {
@@ -89,22 +97,39 @@ export class FloatGraph {
   compute(
     opType: string,
     inputs: readonly string[],
-    output: { quantized: string; scale: string; zeroPoint: string },
+    output: QuantizedOutput,
     attributes: onnx.IAttributeProto[] = [],
   ): void {
     const float = this.name(output.quantized);
+    const clip = this.clips(output);
+    const n = node(opType, inputs, [clip ? `${float}_unclipped` : float]);
+    n.attribute = attributes.map((a) => onnx.AttributeProto.create(a));
+    this.nodes.push(n);
+    if (clip) this.clip(`${float}_unclipped`, output, float);
+  }
+
+  /** A float graph input quantized at the edge: itself, or clipped where the policy says. */
+  saturate(input: string, output: QuantizedOutput): void {
+    if (this.clips(output)) {
+      this.clip(input, output, `${input}_saturated`);
+      this.alias(output.quantized, `${input}_saturated`);
+    } else {
+      this.alias(output.quantized, input);
+    }
+  }
+
+  private clips(output: QuantizedOutput): boolean {
+    const range = integerRange(this.tensor(output.zeroPoint));
+    return this.saturation === 'all' || this.scalar(output.zeroPoint) === range.min;
+  }
+
+  private clip(input: string, output: QuantizedOutput, float: string): void {
     const scale = this.scalar(output.scale);
     const zeroPoint = this.scalar(output.zeroPoint);
     const range = integerRange(this.tensor(output.zeroPoint));
-    const clip = this.saturation === 'all' || zeroPoint === range.min;
-    const computed = clip ? `${float}_unclipped` : float;
-    const n = node(opType, inputs, [computed]);
-    n.attribute = attributes.map((a) => onnx.AttributeProto.create(a));
-    this.nodes.push(n);
-    if (!clip) return;
     this.initializer(`${float}_min`, [], Float32Array.of((range.min - zeroPoint) * scale));
     this.initializer(`${float}_max`, [], Float32Array.of((range.max - zeroPoint) * scale));
-    this.nodes.push(node('Clip', [computed, `${float}_min`, `${float}_max`], [float]));
+    this.nodes.push(node('Clip', [input, `${float}_min`, `${float}_max`], [float]));
   }
 
   /** A float node with no saturation of its own (layout ops). */

@@ -18,7 +18,8 @@ const USAGE = `usage: npm run dequantize -- [options]
   --file <path>          dequantize this ONNX file instead
   --out <path>           output file (default models/<name without -int8>-float.onnx)
   --saturation <policy>  activations: keep the uint8 range as a Clip where it folds a ReLU/ReLU6
-                         (zero point at the range's floor; default); all: on every output`;
+                         (zero point at the range's floor; default); all: on every output
+                         and on the input (the float model computes what the integer one does)`;
 
 function readOptions(argv: string[]) {
   const { values } = parseArgs({

@@ -67,14 +67,14 @@ const qLinearMatMul: Conversion = (n, graph) => {
   graph.compute('MatMul', [operandAt(n, 0, graph), operandAt(n, 3, graph, axis)], outputAt(n, 6));
 };
 
-/** At the input edge: the float input itself stands for its quantized copy. */
+/** At the input edge: the float input stands for its quantized copy (clipped, by the policy). */
 const quantizeLinear: Conversion = (n, graph) => {
   const x = inputOf(n, 0);
   if (graph.isConstant(x))
     throw new DequantizeError(
       `QuantizeLinear "${n.name ?? ''}" quantizes a constant; expected a graph input`,
     );
-  graph.alias(outputOf(n), graph.name(x));
+  graph.saturate(graph.name(x), outputAt(n, 1));
 };
 
 /** At the output edge (or before a shape read): the float tensor is the dequantized value. */

@@ -7,6 +7,7 @@ import { promisify } from 'node:util';
 import { decodeOnnxModel, encodeOnnxModel, node } from '@imgcls/onnx';
 import { REPO_ROOT, samplePhotos, sharedDir } from '@imgcls/testing';
 import { dequantizeModel } from './dequantize-model';
+import { tensorNumbers } from './dequantize-values';
 import { preprocessPhotos, scorePhotos } from './photo-accuracy';
 
 /**
@@ -55,6 +56,26 @@ describe('dequantizeModel on the zoo MobileNetV2 INT8', () => {
     expect(float.graph?.input?.map((i) => i.name)).toEqual(['input']);
     expect(float.graph?.output?.map((o) => o.name)).toEqual(['output']);
     expect(float.opsetImport).toEqual([expect.objectContaining({ domain: '', version: 17 })]);
+  });
+
+  it('with saturation "all", clips the input to its QuantizeLinear range and every output to its own', () => {
+    const all = dequantizeModel(zoo, { source: 'mobilenetv2-12-int8.onnx', saturation: 'all' });
+    const nodes = all.graph?.node ?? [];
+    const zooInput = (zoo.graph?.node ?? []).find((n) => n.opType === 'QuantizeLinear');
+    const constant = (name: string | undefined) => {
+      const t = [...(zoo.graph?.initializer ?? []), ...(all.graph?.initializer ?? [])].find(
+        (i) => i.name === name,
+      );
+      return t ? (tensorNumbers(t)[0] ?? NaN) : NaN;
+    };
+    const [scale, zeroPoint] = [constant(zooInput?.input?.[1]), constant(zooInput?.input?.[2])];
+    const first = nodes[0];
+    expect(first?.opType).toBe('Clip');
+    expect(first?.input?.[0]).toBe('input');
+    expect(constant(first?.input?.[1])).toBeCloseTo(-zeroPoint * scale, 6);
+    expect(constant(first?.input?.[2])).toBeCloseTo((255 - zeroPoint) * scale, 6);
+    // 52 Conv, 11 Add, the pool and the MatMul each end in a Clip, and so does the input.
+    expect(nodes.filter((n) => n.opType === 'Clip')).toHaveLength(66);
   });
 
   it('scores like the zoo model on the 200 shared photos through our preprocessing', async () => {

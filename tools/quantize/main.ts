@@ -11,6 +11,8 @@ import {
   DEFAULT_RECIPE,
   displayPath,
   loadModelManifest,
+  WEIGHT_BITS,
+  type WeightBits,
 } from '@imgcls/models';
 import type { CalibrationSelect } from './calibration-images';
 import { quantizeModel } from './quantize-model';
@@ -24,6 +26,7 @@ const USAGE = `usage: npm run quantize -- --model <manifest name> --calibration 
   --file <path>         quantize this ONNX file instead of the manifest's (same preprocessing)
   --out <path>          output file (default models/<name>-int8.onnx)
   --percentile <p>      activation ranges keep the central p% of values (default ${DEFAULT_RECIPE.percentile})
+  --weight-bits 7|8     8 for CPUs with VNNI or AMX; 7 for x86 without (default ${DEFAULT_RECIPE.weightBits})
   --keep-float <names>  comma-separated node names to leave in float`;
 
 function readOptions(argv: string[]) {
@@ -36,6 +39,7 @@ function readOptions(argv: string[]) {
       file: { type: 'string' },
       out: { type: 'string' },
       percentile: { type: 'string', default: String(DEFAULT_RECIPE.percentile) },
+      'weight-bits': { type: 'string', default: String(DEFAULT_RECIPE.weightBits) },
       'keep-float': { type: 'string', default: '' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -50,8 +54,20 @@ function readOptions(argv: string[]) {
   if (!(percentile >= 90 && percentile <= 100)) {
     throw new Error(`--percentile must be a number in [90, 100], got "${values.percentile}"`);
   }
+  const weightBits = Number(values['weight-bits']);
+  if (!(WEIGHT_BITS as readonly number[]).includes(weightBits)) {
+    throw new Error(
+      `--weight-bits must be ${WEIGHT_BITS.join(' or ')}, got "${values['weight-bits']}"`,
+    );
+  }
   const keepFloat = values['keep-float'].split(',').filter(Boolean);
-  return { ...values, model: values.model, calibration: values.calibration, percentile, keepFloat };
+  const recipe = {
+    method: 'percentile' as const,
+    percentile,
+    weightBits: weightBits as WeightBits,
+    keepFloat,
+  };
+  return { ...values, model: values.model, calibration: values.calibration, recipe };
 }
 
 async function main(): Promise<void> {
@@ -67,7 +83,7 @@ async function main(): Promise<void> {
     inputName: manifest.input.name,
     calibrationDir: resolve(options.calibration),
     select: options.select as CalibrationSelect,
-    recipe: { method: 'percentile', percentile: options.percentile, keepFloat: options.keepFloat },
+    recipe: options.recipe,
     outPath,
     progress: process.stderr,
   });

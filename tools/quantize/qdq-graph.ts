@@ -1,4 +1,5 @@
 import { node, onnx, tensor } from '@imgcls/onnx';
+import type { WeightBits } from '@imgcls/models';
 import { indexGraph, intAttribute, type GraphIndex } from './graph-index';
 import type { Extremes } from './histogram';
 import type { Placement } from './placement';
@@ -30,6 +31,7 @@ interface Builder {
   nodes: onnx.INodeProto[];
   initializers: onnx.ITensorProto[];
   replaced: Set<string>;
+  weightBits: WeightBits;
 }
 
 /** The node's inputs once its weight (and bias) are int8 (int32) behind a DequantizeLinear. */
@@ -45,7 +47,7 @@ function quantizeConstants(n: onnx.INodeProto, b: Builder): string[] {
     if (b.index.initializers.has(source.name ?? '')) b.replaced.add(source.name ?? '');
     inputs[at] = q.dequantize.output?.[0] ?? '';
   };
-  const w = quantizeWeight(weight, axis);
+  const w = quantizeWeight(weight, axis, b.weightBits);
   add(1, weight, w);
   const bias = n.opType === 'MatMul' ? undefined : b.index.initializers.get(n.input?.[2] ?? '');
   if (bias) add(2, bias, quantizeBias(bias, inputParams.scale, w.scales));
@@ -80,6 +82,7 @@ export function buildQdqGraph(
   graph: onnx.IGraphProto,
   placement: Placement,
   ranges: Map<string, Extremes>,
+  weightBits: WeightBits,
 ): onnx.IGraphProto {
   const params = new Map([...ranges].map(([t, r]) => [t, activationParams(r)]));
   for (const t of placement.shared.keys())
@@ -90,6 +93,7 @@ export function buildQdqGraph(
     nodes: [],
     initializers: [],
     replaced: new Set(),
+    weightBits,
   };
   const placed = (t: string) => params.has(t);
   const emitPairs = (tensors: readonly string[]) => {

@@ -86,6 +86,11 @@ describe('npm run quantize: bad input gets one clear line, exit 1 and no output 
       ['--file', '{dir}/lstm.onnx', '--calibration', photosDir],
       /has a LpNormalization node .* which the quantizer does not support/,
     ],
+    [
+      'a weight width other than 7 or 8 bits',
+      ['--calibration', photosDir, '--weight-bits', '4'],
+      /--weight-bits must be 7 or 8, got "4"/,
+    ],
   ])(
     'refuses %s',
     async (_what, args, message) => {

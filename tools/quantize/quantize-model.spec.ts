@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { assetDirs, assetPath, loadModelManifest } from '@imgcls/models';
+import { assetDirs, assetPath, DEFAULT_RECIPE, loadModelManifest } from '@imgcls/models';
 import { REPO_ROOT, samplePhotos } from '@imgcls/testing';
 import { quantizeModel, type QuantizeJob } from './quantize-model';
 
@@ -30,7 +30,7 @@ describe('quantizeModel on densenet121-synthetic (a test model)', () => {
       inputName: fp32.input.name,
       calibrationDir: join(dir, 'photos'),
       select: 'even',
-      recipe: int8.quantize?.recipe ?? { method: 'percentile', percentile: 99.99, keepFloat: [] },
+      recipe: int8.quantize?.recipe ?? DEFAULT_RECIPE,
     };
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));

@@ -13,6 +13,7 @@ import {
 import { QuantizeError } from './graph-index';
 import { checkSupportedOps, placeQdq } from './placement';
 import { buildQdqGraph } from './qdq-graph';
+import { clipBoundedRanges } from './range-rules';
 import { simplifyGraph } from './simplify';
 
 export interface QuantizeJob {
@@ -35,7 +36,7 @@ export interface QuantizeSummary {
 }
 
 /** Bumped whenever the same inputs would give a different file (see tools/assets stamps). */
-export const QUANTIZER_VERSION = 2;
+export const QUANTIZER_VERSION = 3;
 
 // Per-axis DequantizeLinear needs opset 13.
 const MIN_OPSET = 13;
@@ -88,7 +89,13 @@ export async function quantizeModel(job: QuantizeJob): Promise<QuantizeSummary> 
     percentile: job.recipe.percentile,
     progress: job.progress,
   });
-  const bytes = withQdqGraph(model, buildQdqGraph(float, placement, ranges), job.recipe);
+  const qdq = buildQdqGraph(
+    float,
+    placement,
+    clipBoundedRanges(float, ranges),
+    job.recipe.weightBits,
+  );
+  const bytes = withQdqGraph(model, qdq, job.recipe);
   const partial = `${job.outPath}.${process.pid}.part`;
   try {
     await writeFile(partial, bytes);

@@ -2,34 +2,42 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { assetDirs, DEFAULT_RECIPE, loadModelManifest } from '@imgcls/models';
-import { REPO_ROOT, samplePhotos, sharedDir } from '@imgcls/testing';
+import { int8DotProductFlags, REPO_ROOT, samplePhotos, sharedDir } from '@imgcls/testing';
 import { dequantizeFile } from './dequantize-file';
 import { agreementBetween, preprocessPhotos, scorePhotos } from './photo-accuracy';
 import { quantizeModel } from './quantize-model';
 
 /**
  * Issue 10's check of the quantizer on a genuinely trained network: the zoo's MobileNetV2 INT8
- * made float (npm run dequantize), then quantized again by tools/quantize, calibrated on every
- * second shared photo, and scored on all 200 through our preprocessing.
+ * made float (npm run dequantize --saturation all: every saturation of the integer graph, the
+ * input's included, kept as a Clip, so the float model computes what the zoo's does), quantized
+ * again by tools/quantize with the default recipe, calibrated on every second shared photo and
+ * scored on all 200 through our preprocessing. The issue asks for top-1 within 1 point of the
+ * zoo's 85.0% and ≥ 97% agreement with it.
  *
- * The issue asks for top-1 within 1 point of the zoo's 85.0% and ≥ 97% agreement with it. Not
- * reachable from a float model: the reference carries the zoo model's own rounding, and the
- * exact float copy agrees with it on 93.0% (85.5% top-1). MobileNetV2 is sensitive to INT8:
- * the zoo's INT8 and its float copy differ on 7% of these photos. So the quantizer is held to
- * what it controls: top-1 within 2 points of the zoo's; the same top-1 as the float model it
- * quantized on ≥ 92% of the photos (the zoo's INT8 manages 93.0%); agreement with the
- * reference at most 2 points below the float copy's. Measured: 86.5%, 94.0%, 93.5%.
+ * Where the int8 kernels have an exact 8-bit dot product (VNNI, AMX), the zoo file itself gives
+ * the reference's answers, and so can ours: 8-bit weights land on the zoo's grid (every channel
+ * of it reaches ±127), and each Clip's bounds give back the zoo's activation grids. Measured on
+ * a Zen 5 EPYC (AVX-512 VNNI): 85.0% top-1, 99.5% agreement. Without one, onnxruntime's kernels
+ * saturate 16-bit pair sums of 8-bit weights and the zoo file itself scores 77.0% with 81.5%
+ * agreement there (tools/README.md); a model on the same grids is not expected to do better, so
+ * the bounds there are those of the zoo file's own accuracy test (accuracy.e2e-spec.ts).
  */
 const ZOO_TOP1 = 0.85;
+const INT8_FLAGS = int8DotProductFlags();
+const BOUNDS =
+  INT8_FLAGS.length > 0
+    ? { cpu: `with ${INT8_FLAGS.join(', ')}`, maxTop1Gap: 0.01, minAgreement: 0.97 }
+    : { cpu: 'without VNNI (saturating int8 kernels)', maxTop1Gap: 0.1, minAgreement: 0.795 };
 
-describe('MobileNetV2: zoo INT8 → float → our INT8', () => {
+describe(`MobileNetV2: zoo INT8 → float → our INT8, on a CPU ${BOUNDS.cpu}`, () => {
   let dir: string;
   beforeAll(() => (dir = mkdtempSync(join(tmpdir(), 'requantize-'))));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  it('stays as close to its float model as the zoo INT8 does, at the zoo accuracy ±2 points', async () => {
+  it('scores within a point of the zoo model and agrees with it on ≥ 97% of the photos', async () => {
     const float = join(dir, 'mobilenetv2-float.onnx');
-    dequantizeFile(join(sharedDir(), 'assets/models/mobilenetv2-12-int8.onnx'), float);
+    dequantizeFile(join(sharedDir(), 'assets/models/mobilenetv2-12-int8.onnx'), float, 'all');
     const manifest = loadModelManifest('mobilenetv2-12-int8', assetDirs(REPO_ROOT).modelsDir);
     const int8 = join(dir, 'mobilenetv2-requantized.onnx');
     const summary = await quantizeModel({
@@ -55,8 +63,7 @@ describe('MobileNetV2: zoo INT8 → float → our INT8', () => {
         `the float copy: ${pct(floatScore.top1)}, ${pct(floatScore.agreement)}; the zoo model: ${pct(ZOO_TOP1)}`,
     );
     expect(summary.images).toBe(100);
-    expect(Math.abs(int8Score.top1 - ZOO_TOP1)).toBeLessThanOrEqual(0.02);
-    expect(withFloat).toBeGreaterThanOrEqual(0.92);
-    expect(int8Score.agreement).toBeGreaterThanOrEqual(floatScore.agreement - 0.02);
+    expect(Math.abs(int8Score.top1 - ZOO_TOP1)).toBeLessThanOrEqual(BOUNDS.maxTop1Gap);
+    expect(int8Score.agreement).toBeGreaterThanOrEqual(BOUNDS.minAgreement);
   }, 600_000);
 });

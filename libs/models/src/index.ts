@@ -14,8 +14,11 @@ export { displayPath } from './display-path';
 export {
   CALIBRATION_SELECTS,
   DEFAULT_RECIPE,
+  selectCalibration,
+  WEIGHT_BITS,
   type CalibrationSelect,
   type CalibrationSource,
   type ModelDerivation,
   type QuantizeRecipe,
+  type WeightBits,
 } from './model-derivation';

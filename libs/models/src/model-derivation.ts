@@ -5,13 +5,27 @@ export interface QuantizeRecipe {
   /** Activation ranges keep the central `percentile`% of each tensor's calibration values. */
   method: 'percentile';
   percentile: number;
+  /**
+   * Weight bits, symmetric int8 per output channel: 8 (±127) needs an exact 8-bit dot product
+   * (VNNI, AMX); 7 (±63) is for x86 CPUs without one, whose int8 kernels saturate 16-bit pair
+   * sums of full 8-bit weights (onnxruntime's `reduce_range`).
+   */
+  weightBits: WeightBits;
   /** Names of nodes left in float (none by default). */
   keepFloat: string[];
 }
 
+export const WEIGHT_BITS = [7, 8] as const;
+export type WeightBits = (typeof WEIGHT_BITS)[number];
+
 /** How the sorted calibration images are thinned: all, or every second from the 1st or 2nd. */
 export const CALIBRATION_SELECTS = ['all', 'even', 'odd'] as const;
 export type CalibrationSelect = (typeof CALIBRATION_SELECTS)[number];
+
+/** What `select` keeps of a folder's images sorted by name (the rest is for evaluation). */
+export function selectCalibration<T>(sorted: readonly T[], select: CalibrationSelect): T[] {
+  return sorted.filter((_, i) => select === 'all' || i % 2 === (select === 'even' ? 0 : 1));
+}
 
 /** Which images calibrate: a folder (relative to the checkout), sorted by name, thinned. */
 export interface CalibrationSource {
@@ -31,8 +45,16 @@ export interface ModelDerivation {
 export const DEFAULT_RECIPE: QuantizeRecipe = {
   method: 'percentile',
   percentile: 99.99,
+  weightBits: 8,
   keepFloat: [],
 };
+
+function readWeightBits(recipe: FieldReader): WeightBits {
+  const bits = recipe.positiveInteger('weightBits');
+  if (!(WEIGHT_BITS as readonly number[]).includes(bits))
+    recipe.fail('weightBits', `must be ${WEIGHT_BITS.join(' or ')}, got ${bits}`);
+  return bits as WeightBits;
+}
 
 export function readDerivation(fields: FieldReader): ModelDerivation {
   const recipe = fields.object('recipe');
@@ -45,6 +67,7 @@ export function readDerivation(fields: FieldReader): ModelDerivation {
     recipe: {
       method: recipe.literal('method', ['percentile']),
       percentile,
+      weightBits: recipe.has('weightBits') ? readWeightBits(recipe) : DEFAULT_RECIPE.weightBits,
       keepFloat: recipe.has('keepFloat') ? recipe.stringList('keepFloat') : [],
     },
     calibration: {
