@@ -1,6 +1,7 @@
 import { ArgumentsHost, Catch, HttpException, Logger, type ExceptionFilter } from '@nestjs/common';
 import { ServiceError, type ErrorBody } from '@imgcls/contracts';
 import type { Request, Response } from 'express';
+import { closeAfterAnswer } from '../http/lingering-close';
 import { errorCodeForHttpStatus, httpStatusFor } from './error-status';
 
 const RETRY_AFTER_S = 1;
@@ -22,7 +23,7 @@ export class ErrorFilter implements ExceptionFilter {
     // closing is cheaper than reading it to the end.
     const request = host.switchToHttp().getRequest<Request>();
     if (!request.complete || status === 413 || status === 408 || status === 503)
-      response.setHeader('Connection', 'close');
+      closeAfterAnswer(request, response);
     // Overload and outages are temporary: tell clients when to come back.
     if (status === 503) response.setHeader('Retry-After', String(retryAfterS ?? RETRY_AFTER_S));
     response.status(status).json(body);
