@@ -43,15 +43,22 @@ export class InferenceService {
     this.checkImage(image);
     const jobId = options.ticket.id;
     const now = Date.now();
-    const job = await this.queue.submit(jobId, image, {
-      requestId: options.requestId,
-      topK,
-      submittedAtMs: now,
-      deadlineAtMs: now + this.config.jobDeadlineMs,
-    });
+    // Listening before the job exists: its end cannot be missed, so none is checked for.
+    const watch = options.wait ? this.waiter.watch(jobId) : undefined;
+    const job = await this.queue
+      .submit(jobId, image, {
+        requestId: options.requestId,
+        topK,
+        submittedAtMs: now,
+        deadlineAtMs: now + this.config.jobDeadlineMs,
+      })
+      .catch((error: unknown) => {
+        watch?.cancel();
+        throw error;
+      });
     await options.ticket.handOver(image.length);
-    if (!options.wait) return { kind: 'accepted', accepted: jobAccepted(jobId, 'queued') };
-    const waited = await this.waiter.result(job, this.config.syncTimeoutMs);
+    if (watch === undefined) return { kind: 'accepted', accepted: jobAccepted(jobId, 'queued') };
+    const waited = await watch.outcome(job, this.config.syncTimeoutMs);
     if ('result' in waited) return { kind: 'done', response: { job_id: jobId, ...waited.result } };
     // Out of time: the job goes on, and the caller gets where to poll for it.
     const status = jobStatus(waited.pendingState) ?? 'queued';
