@@ -5,7 +5,7 @@ import {
   type OnApplicationShutdown,
   type OnModuleInit,
 } from '@nestjs/common';
-import { CLASSIFY_QUEUE, ServiceError } from '@imgcls/contracts';
+import { CLASSIFY_QUEUE, imageKey, ServiceError } from '@imgcls/contracts';
 import IORedis from 'ioredis';
 import { reconnectDelayMs } from '@imgcls/env';
 import { randomUUID } from 'node:crypto';
@@ -22,8 +22,14 @@ import { WorkerCapacity } from './worker-capacity';
 export interface AdmissionTicket {
   /** Also the job's id, so the place is given back when the job ends. */
   readonly id: string;
-  /** The upload is a queued job now: its place is kept, with its real size, until it ends. */
-  handOver(bytes: number): Promise<void>;
+  /**
+   * The upload is a queued job now: its place is kept, with its real size, until it ends.
+   * With `image`, its bytes are stored in the same round trip (at `imageKey(prefix, id)`), and
+   * any failure is thrown: call it before adding the job, and `withdraw` if the add fails.
+   */
+  handOver(bytes: number, image?: Buffer): Promise<void>;
+  /** The job could not be queued after all: gives the place back. */
+  withdraw(): Promise<void>;
   /** Gives the place back unless it was handed over; call it on every path. */
   settle(): Promise<void>;
 }
@@ -32,7 +38,7 @@ type LedgerRedis = IORedis & {
   admissionReserve(
     ...args: (string | number)[]
   ): Promise<[number, string?, number?, number?, number?]>;
-  admissionHandOver(...args: (string | number)[]): Promise<number>;
+  admissionHandOver(...args: (string | number | Buffer)[]): Promise<number>;
   admissionRelease(...args: (string | number)[]): Promise<number>;
 };
 
@@ -66,7 +72,8 @@ export class AdmissionService implements OnModuleInit, OnApplicationShutdown {
       if (this.redis.status === 'ready') this.logger.warn(`redis: ${error.message}`);
     });
     this.redis.defineCommand('admissionReserve', { numberOfKeys: 8, lua: RESERVE_SCRIPT });
-    this.redis.defineCommand('admissionHandOver', { numberOfKeys: 4, lua: HAND_OVER_SCRIPT });
+    // Four keys, or five with the upload's bytes (ioredis reads the count from the first arg).
+    this.redis.defineCommand('admissionHandOver', { lua: HAND_OVER_SCRIPT });
     this.redis.defineCommand('admissionRelease', { numberOfKeys: 4, lua: RELEASE_SCRIPT });
     const ledger = `${config.queuePrefix}:admission`;
     const bull = `${config.queuePrefix}:${CLASSIFY_QUEUE}`;
@@ -139,16 +146,25 @@ export class AdmissionService implements OnModuleInit, OnApplicationShutdown {
     let handedOver = false;
     return {
       id,
-      handOver: async (bytes) => {
-        handedOver = true;
+      handOver: async (bytes, image) => {
         arrived();
         // Kept until the job ends, or its upload expires from Redis at the latest.
         const expiresAtMs = Date.now() + this.config.imageTtlS * 1000;
+        const ledger = this.keys.slice(0, 4);
+        if (image !== undefined) {
+          const key = imageKey(this.config.queuePrefix, id);
+          const args = [5, ...ledger, key, id, bytes, expiresAtMs, image, this.config.imageTtlS];
+          await this.ledger(() => this.redis.admissionHandOver(...args));
+          handedOver = true; // only now: a hand-over that failed leaves the place to `settle`
+          return;
+        }
+        handedOver = true;
         // The job is queued whatever happens here; a place not handed over expires by itself.
         await this.redis
-          .admissionHandOver(...this.keys.slice(0, 4), id, bytes, expiresAtMs)
+          .admissionHandOver(4, ...ledger, id, bytes, expiresAtMs)
           .catch((error: Error) => this.logger.warn(`admission hand-over: ${error.message}`));
       },
+      withdraw: () => this.release(id),
       settle: async () => {
         arrived();
         if (!handedOver) await this.release(id);
