@@ -49,13 +49,10 @@ return {1}
 `;
 
 /**
- * The upload becomes a queued job: from pending to queued with its real size (never more than
- * reserved) and a new expiry. ARGV: id, bytes, expiry ms. With KEYS[5] and ARGV[4..5] (image,
- * TTL s), it first stores the upload's bytes there, so that one round trip, sent before the job
- * is added, does both. Returns 1, or 0 if the place had expired (the bytes are stored anyway).
+ * The upload became a queued job: from pending to queued with its real size (never more than
+ * reserved) and a new expiry. ARGV: id, bytes, expiry ms. Returns 1, or 0 if it had expired.
  */
 export const HAND_OVER_SCRIPT = `
-if KEYS[5] then redis.call('SET', KEYS[5], ARGV[4], 'EX', ARGV[5]) end
 if redis.call('ZREM', KEYS[1], ARGV[1]) == 0 then return 0 end
 local reserved = tonumber(redis.call('HGET', KEYS[3], ARGV[1]) or '0')
 local bytes = math.min(reserved, tonumber(ARGV[2]))

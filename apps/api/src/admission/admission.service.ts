@@ -6,7 +6,7 @@ import {
   type OnModuleInit,
 } from '@nestjs/common';
 import { CLASSIFY_QUEUE, imageKey, ServiceError } from '@imgcls/contracts';
-import IORedis from 'ioredis';
+import IORedis, { type ChainableCommander } from 'ioredis';
 import { reconnectDelayMs } from '@imgcls/env';
 import { randomUUID } from 'node:crypto';
 import { API_CONFIG, type ApiConfig } from '../config';
@@ -38,8 +38,11 @@ type LedgerRedis = IORedis & {
   admissionReserve(
     ...args: (string | number)[]
   ): Promise<[number, string?, number?, number?, number?]>;
-  admissionHandOver(...args: (string | number | Buffer)[]): Promise<number>;
+  admissionHandOver(...args: (string | number)[]): Promise<number>;
   admissionRelease(...args: (string | number)[]): Promise<number>;
+};
+type LedgerPipeline = ChainableCommander & {
+  admissionHandOver(...args: (string | number)[]): LedgerPipeline;
 };
 
 /**
@@ -72,8 +75,7 @@ export class AdmissionService implements OnModuleInit, OnApplicationShutdown {
       if (this.redis.status === 'ready') this.logger.warn(`redis: ${error.message}`);
     });
     this.redis.defineCommand('admissionReserve', { numberOfKeys: 8, lua: RESERVE_SCRIPT });
-    // Four keys, or five with the upload's bytes (ioredis reads the count from the first arg).
-    this.redis.defineCommand('admissionHandOver', { lua: HAND_OVER_SCRIPT });
+    this.redis.defineCommand('admissionHandOver', { numberOfKeys: 4, lua: HAND_OVER_SCRIPT });
     this.redis.defineCommand('admissionRelease', { numberOfKeys: 4, lua: RELEASE_SCRIPT });
     const ledger = `${config.queuePrefix}:admission`;
     const bull = `${config.queuePrefix}:${CLASSIFY_QUEUE}`;
@@ -150,18 +152,15 @@ export class AdmissionService implements OnModuleInit, OnApplicationShutdown {
         arrived();
         // Kept until the job ends, or its upload expires from Redis at the latest.
         const expiresAtMs = Date.now() + this.config.imageTtlS * 1000;
-        const ledger = this.keys.slice(0, 4);
         if (image !== undefined) {
-          const key = imageKey(this.config.queuePrefix, id);
-          const args = [5, ...ledger, key, id, bytes, expiresAtMs, image, this.config.imageTtlS];
-          await this.ledger(() => this.redis.admissionHandOver(...args));
+          await this.storeAndHandOver(id, bytes, expiresAtMs, image);
           handedOver = true; // only now: a hand-over that failed leaves the place to `settle`
           return;
         }
         handedOver = true;
         // The job is queued whatever happens here; a place not handed over expires by itself.
         await this.redis
-          .admissionHandOver(4, ...ledger, id, bytes, expiresAtMs)
+          .admissionHandOver(...this.keys.slice(0, 4), id, bytes, expiresAtMs)
           .catch((error: Error) => this.logger.warn(`admission hand-over: ${error.message}`));
       },
       withdraw: () => this.release(id),
@@ -170,6 +169,24 @@ export class AdmissionService implements OnModuleInit, OnApplicationShutdown {
         if (!handedOver) await this.release(id);
       },
     };
+  }
+
+  /**
+   * The upload's SET and the place's hand-over, pipelined: one round trip, in that order on one
+   * connection. Measured against the same SET inside the hand-over script (one round trip too),
+   * the pipeline costs Redis half the CPU: a script copies a 110 KB argument into Lua and back.
+   */
+  private async storeAndHandOver(id: string, bytes: number, expiresAtMs: number, image: Buffer) {
+    const key = imageKey(this.config.queuePrefix, id);
+    const pipeline = this.redis.pipeline() as LedgerPipeline;
+    pipeline.set(key, image, 'EX', this.config.imageTtlS);
+    pipeline.admissionHandOver(...this.keys.slice(0, 4), id, bytes, expiresAtMs);
+    await this.ledger(async () => {
+      const replies = await pipeline.exec();
+      const failed = replies?.find(([error]) => error !== null);
+      // Nothing is queued yet: the request fails, and `settle` gives the place back.
+      if (replies === null || failed) throw failed?.[0] ?? new Error('the pipeline was discarded');
+    });
   }
 
   private async release(id: string): Promise<void> {
