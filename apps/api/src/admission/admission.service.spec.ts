@@ -1,5 +1,6 @@
 import {
   CLASSIFY_QUEUE,
+  imageKey,
   modelKey,
   RECORD_HEARTBEAT_SCRIPT,
   ServiceError,
@@ -133,6 +134,28 @@ describe('AdmissionService', () => {
     const [ticket] = chunked.tickets as [AdmissionTicket];
     await ticket.handOver(10 * KiB);
     expect((await reserveAll(admission, [undefined])).tickets).toHaveLength(1);
+  });
+
+  it("stores an upload's bytes with its hand-over, binary-safe with the TTL; withdraw gives the place back", async () => {
+    const limits = { MAX_QUEUED_BYTES: String(12 * KiB), MAX_UPLOAD_BYTES: String(8 * KiB) };
+    const admission = await start({ ...limits, IMAGE_TTL_S: '60' });
+    const [ticket] = (await reserveAll(admission, [8 * KiB])).tickets as [AdmissionTicket];
+    const bytes = Buffer.alloc(8 * KiB, 0xd8);
+    bytes[0] = 0x00; // binary-safe: no string round trip
+    await ticket.handOver(bytes.length, bytes);
+    const stack = opened.at(-1)?.stack as QueueStack;
+    const redis = new IORedis(TEST_REDIS_URL);
+    try {
+      const key = imageKey(stack.config.queuePrefix, ticket.id);
+      expect(await redis.getBuffer(key)).toEqual(bytes);
+      expect(await redis.ttl(key)).toBeGreaterThan(50);
+    } finally {
+      redis.disconnect();
+    }
+    await ticket.settle(); // handed over: its bytes stay counted
+    await expect(admission.reserve(8 * KiB)).rejects.toThrow('bytes of uploads');
+    await ticket.withdraw(); // the job could not be added after all
+    await expect(admission.reserve(8 * KiB)).resolves.toBeDefined();
   });
 
   it('bounds the uploads one process reads at once', async () => {

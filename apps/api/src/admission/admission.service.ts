@@ -5,8 +5,8 @@ import {
   type OnApplicationShutdown,
   type OnModuleInit,
 } from '@nestjs/common';
-import { CLASSIFY_QUEUE, ServiceError } from '@imgcls/contracts';
-import IORedis from 'ioredis';
+import { CLASSIFY_QUEUE, imageKey, ServiceError } from '@imgcls/contracts';
+import IORedis, { type ChainableCommander } from 'ioredis';
 import { reconnectDelayMs } from '@imgcls/env';
 import { randomUUID } from 'node:crypto';
 import { API_CONFIG, type ApiConfig } from '../config';
@@ -22,8 +22,14 @@ import { WorkerCapacity } from './worker-capacity';
 export interface AdmissionTicket {
   /** Also the job's id, so the place is given back when the job ends. */
   readonly id: string;
-  /** The upload is a queued job now: its place is kept, with its real size, until it ends. */
-  handOver(bytes: number): Promise<void>;
+  /**
+   * The upload is a queued job now: its place is kept, with its real size, until it ends.
+   * With `image`, its bytes are stored in the same round trip (at `imageKey(prefix, id)`), and
+   * any failure is thrown: call it before adding the job, and `withdraw` if the add fails.
+   */
+  handOver(bytes: number, image?: Buffer): Promise<void>;
+  /** The job could not be queued after all: gives the place back. */
+  withdraw(): Promise<void>;
   /** Gives the place back unless it was handed over; call it on every path. */
   settle(): Promise<void>;
 }
@@ -34,6 +40,9 @@ type LedgerRedis = IORedis & {
   ): Promise<[number, string?, number?, number?, number?]>;
   admissionHandOver(...args: (string | number)[]): Promise<number>;
   admissionRelease(...args: (string | number)[]): Promise<number>;
+};
+type LedgerPipeline = ChainableCommander & {
+  admissionHandOver(...args: (string | number)[]): LedgerPipeline;
 };
 
 /**
@@ -139,21 +148,45 @@ export class AdmissionService implements OnModuleInit, OnApplicationShutdown {
     let handedOver = false;
     return {
       id,
-      handOver: async (bytes) => {
-        handedOver = true;
+      handOver: async (bytes, image) => {
         arrived();
         // Kept until the job ends, or its upload expires from Redis at the latest.
         const expiresAtMs = Date.now() + this.config.imageTtlS * 1000;
+        if (image !== undefined) {
+          await this.storeAndHandOver(id, bytes, expiresAtMs, image);
+          handedOver = true; // only now: a hand-over that failed leaves the place to `settle`
+          return;
+        }
+        handedOver = true;
         // The job is queued whatever happens here; a place not handed over expires by itself.
         await this.redis
           .admissionHandOver(...this.keys.slice(0, 4), id, bytes, expiresAtMs)
           .catch((error: Error) => this.logger.warn(`admission hand-over: ${error.message}`));
       },
+      withdraw: () => this.release(id),
       settle: async () => {
         arrived();
         if (!handedOver) await this.release(id);
       },
     };
+  }
+
+  /**
+   * The upload's SET and the place's hand-over, pipelined: one round trip, in that order on one
+   * connection. Measured against the same SET inside the hand-over script (one round trip too),
+   * the pipeline costs Redis half the CPU: a script copies a 110 KB argument into Lua and back.
+   */
+  private async storeAndHandOver(id: string, bytes: number, expiresAtMs: number, image: Buffer) {
+    const key = imageKey(this.config.queuePrefix, id);
+    const pipeline = this.redis.pipeline() as LedgerPipeline;
+    pipeline.set(key, image, 'EX', this.config.imageTtlS);
+    pipeline.admissionHandOver(...this.keys.slice(0, 4), id, bytes, expiresAtMs);
+    await this.ledger(async () => {
+      const replies = await pipeline.exec();
+      const failed = replies?.find(([error]) => error !== null);
+      // Nothing is queued yet: the request fails, and `settle` gives the place back.
+      if (replies === null || failed) throw failed?.[0] ?? new Error('the pipeline was discarded');
+    });
   }
 
   private async release(id: string): Promise<void> {

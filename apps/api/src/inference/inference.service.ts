@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { ServiceError, type ClassifyResponse, type JobAccepted } from '@imgcls/contracts';
+import { imageKey, ServiceError, type ClassifyResponse, type JobAccepted } from '@imgcls/contracts';
 import { checkImageHeader, type ImageLimits } from '@imgcls/image-probe';
 import type { AdmissionTicket } from '../admission/admission.service';
 import { API_CONFIG, type ApiConfig } from '../config';
@@ -43,15 +43,26 @@ export class InferenceService {
     this.checkImage(image);
     const jobId = options.ticket.id;
     const now = Date.now();
-    const job = await this.queue.submit(jobId, image, {
+    const { ticket } = options;
+    // The bytes go with the place's hand-over, before the job exists: no worker can take the
+    // job and find no image. One round trip for both, then one for the job.
+    await ticket.handOver(image.length, image);
+    // Listening before the job exists: its end cannot be missed, so none is checked for.
+    const watch = options.wait ? this.waiter.watch(jobId) : undefined;
+    const data = {
       requestId: options.requestId,
       topK,
       submittedAtMs: now,
       deadlineAtMs: now + this.config.jobDeadlineMs,
+      imageKey: imageKey(this.config.queuePrefix, jobId),
+    };
+    const job = await this.queue.add(jobId, data).catch(async (error: unknown) => {
+      watch?.cancel();
+      await ticket.withdraw();
+      throw error;
     });
-    await options.ticket.handOver(image.length);
-    if (!options.wait) return { kind: 'accepted', accepted: jobAccepted(jobId, 'queued') };
-    const waited = await this.waiter.result(job, this.config.syncTimeoutMs);
+    if (watch === undefined) return { kind: 'accepted', accepted: jobAccepted(jobId, 'queued') };
+    const waited = await watch.outcome(job, this.config.syncTimeoutMs);
     if ('result' in waited) return { kind: 'done', response: { job_id: jobId, ...waited.result } };
     // Out of time: the job goes on, and the caller gets where to poll for it.
     const status = jobStatus(waited.pendingState) ?? 'queued';

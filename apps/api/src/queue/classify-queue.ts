@@ -53,6 +53,14 @@ export class ClassifyQueue {
     });
   }
 
+  /**
+   * Adds the job alone: its image is already stored (the admission hand-over stores it in the
+   * same round trip that keeps the job's place).
+   */
+  async add(jobId: string, data: ClassifyJobData): Promise<ClassifyJob> {
+    return this.connection.call('enqueue', () => this.queue.add(CLASSIFY_JOB, data, { jobId }));
+  }
+
   /** Calls `listener` with the id of each job that ends (admission gives its place back). */
   onJobEnded(listener: (jobId: string) => void): void {
     this.events.onJobEnded(listener);

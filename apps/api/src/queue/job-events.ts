@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { CLASSIFY_QUEUE, type ClassifyResult } from '@imgcls/contracts';
 import { QueueEvents } from 'bullmq';
+import type { EventEmitter } from 'node:events';
 import { API_CONFIG, type ApiConfig } from '../config';
 import type { ClassifyJob } from './classify-queue';
 import { QueueConnection } from './queue-connection';
@@ -30,6 +31,34 @@ export class JobEvents {
   /** The job's result; rejects if it fails, or once `timeoutMs` passes without an end. */
   finished(job: ClassifyJob, timeoutMs: number): Promise<ClassifyResult> {
     return job.waitUntilFinished(this.events, timeoutMs);
+  }
+
+  /**
+   * Listens for job `jobId`'s end from now on. Called before the job is added, its end cannot
+   * be missed, so unlike `finished` no Redis read is needed to check whether it already ended:
+   * the result comes from the completed event itself. `stop` removes the listeners.
+   */
+  watch(jobId: string): { ended: Promise<ClassifyResult>; stop: () => void } {
+    // Per-job event names (`completed:<id>`) are not in QueueEvents' typed listener map.
+    const emitter: EventEmitter = this.events;
+    let stop = (): void => undefined;
+    const ended = new Promise<ClassifyResult>((resolve, reject) => {
+      const onCompleted = ({ returnvalue }: { returnvalue: ClassifyResult }) => {
+        stop();
+        resolve(returnvalue);
+      };
+      const onFailed = ({ failedReason }: { failedReason: string }) => {
+        stop();
+        reject(new Error(failedReason));
+      };
+      emitter.on(`completed:${jobId}`, onCompleted);
+      emitter.on(`failed:${jobId}`, onFailed);
+      stop = () => {
+        emitter.off(`completed:${jobId}`, onCompleted);
+        emitter.off(`failed:${jobId}`, onFailed);
+      };
+    });
+    return { ended, stop };
   }
 
   /** Calls `listener` with the id of each job that completes, fails or is removed. */

@@ -56,6 +56,33 @@ describe('JobWaiter', () => {
     expect(error).toEqual(new ServiceError('INTERNAL', 'the job failed inside the service'));
   });
 
+  it('a watch begun before the job is added resolves with its result or its coded error', async () => {
+    const submitWatched = async (requestId: string, topK = 3) => {
+      const jobId = randomUUID();
+      const watch = stack.waiter.watch(jobId);
+      const now = Date.now();
+      const data = { requestId, topK, submittedAtMs: now, deadlineAtMs: now + 60_000 };
+      const job = await stack.queue.submit(jobId, Buffer.from('image bytes'), data);
+      return watch.outcome(job, 20_000);
+    };
+    await expect(submitWatched('ok', 5)).resolves.toEqual({ result: madeUpResult(5) });
+    await expect(submitWatched('fail-coded')).rejects.toEqual(
+      new ServiceError('INVALID_IMAGE', 'not a JPEG'),
+    );
+  });
+
+  it("a watch whose time runs out hands back the job's state", async () => {
+    const blocker = await submit('hold');
+    await held.taken(blocker.id ?? '');
+    const jobId = randomUUID();
+    const watch = stack.waiter.watch(jobId);
+    const now = Date.now();
+    const data = { requestId: 'ok', topK: 3, submittedAtMs: now, deadlineAtMs: now + 60_000 };
+    const queued = await stack.queue.submit(jobId, Buffer.from('image bytes'), data);
+    await expect(watch.outcome(queued, 100)).resolves.toEqual({ pendingState: 'waiting' });
+    held.release(blocker.id ?? '');
+  });
+
   it('hands back the state of jobs still running or queued when the time is up', async () => {
     const running = await submit('hold');
     await held.taken(running.id ?? '');
