@@ -132,7 +132,7 @@ describe('AdmissionService', () => {
     expect(chunked.tickets).toHaveLength(1); // 60 KiB each: the second would pass 100 KiB
     // Handed over with its real size (10 KiB), the upload leaves room for another 60 KiB.
     const [ticket] = chunked.tickets as [AdmissionTicket];
-    await ticket.handOver(10 * KiB);
+    await ticket.handOver(Buffer.alloc(10 * KiB));
     expect((await reserveAll(admission, [undefined])).tickets).toHaveLength(1);
   });
 
@@ -142,11 +142,11 @@ describe('AdmissionService', () => {
     const [ticket] = (await reserveAll(admission, [8 * KiB])).tickets as [AdmissionTicket];
     const bytes = Buffer.alloc(8 * KiB, 0xd8);
     bytes[0] = 0x00; // binary-safe: no string round trip
-    await ticket.handOver(bytes.length, bytes);
+    const key = await ticket.handOver(bytes);
     const stack = opened.at(-1)?.stack as QueueStack;
+    expect(key).toBe(imageKey(stack.config.queuePrefix, ticket.id)); // the job names this key
     const redis = new IORedis(TEST_REDIS_URL);
     try {
-      const key = imageKey(stack.config.queuePrefix, ticket.id);
       expect(await redis.getBuffer(key)).toEqual(bytes);
       expect(await redis.ttl(key)).toBeGreaterThan(50);
     } finally {
@@ -165,7 +165,7 @@ describe('AdmissionService', () => {
       Array.from({ length: 3 }, () => 1),
     );
     await expect(admission.reserve(1)).rejects.toThrow('3 uploads are already arriving');
-    await tickets[0]?.handOver(1);
+    await tickets[0]?.handOver(Buffer.from('x'));
     await expect(admission.reserve(1)).resolves.toBeDefined();
   });
 

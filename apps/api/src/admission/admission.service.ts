@@ -23,11 +23,12 @@ export interface AdmissionTicket {
   /** Also the job's id, so the place is given back when the job ends. */
   readonly id: string;
   /**
-   * The upload is a queued job now: its place is kept, with its real size, until it ends.
-   * With `image`, its bytes are stored in the same round trip (at `imageKey(prefix, id)`), and
-   * any failure is thrown: call it before adding the job, and `withdraw` if the add fails.
+   * The upload becomes a queued job: its bytes are stored (binary-safe, IMAGE_TTL_S) and its
+   * place kept, with its real size, until the job ends, in one round trip. Resolves with the
+   * key the job names; any failure is thrown. Call it before adding the job, and `withdraw` if
+   * the add fails.
    */
-  handOver(bytes: number, image?: Buffer): Promise<void>;
+  handOver(image: Buffer): Promise<string>;
   /** The job could not be queued after all: gives the place back. */
   withdraw(): Promise<void>;
   /** Gives the place back unless it was handed over; call it on every path. */
@@ -148,20 +149,11 @@ export class AdmissionService implements OnModuleInit, OnApplicationShutdown {
     let handedOver = false;
     return {
       id,
-      handOver: async (bytes, image) => {
+      handOver: async (image) => {
         arrived();
-        // Kept until the job ends, or its upload expires from Redis at the latest.
-        const expiresAtMs = Date.now() + this.config.imageTtlS * 1000;
-        if (image !== undefined) {
-          await this.storeAndHandOver(id, bytes, expiresAtMs, image);
-          handedOver = true; // only now: a hand-over that failed leaves the place to `settle`
-          return;
-        }
-        handedOver = true;
-        // The job is queued whatever happens here; a place not handed over expires by itself.
-        await this.redis
-          .admissionHandOver(...this.keys.slice(0, 4), id, bytes, expiresAtMs)
-          .catch((error: Error) => this.logger.warn(`admission hand-over: ${error.message}`));
+        const key = await this.storeAndHandOver(id, image);
+        handedOver = true; // only now: a hand-over that failed leaves the place to `settle`
+        return key;
       },
       withdraw: () => this.release(id),
       settle: async () => {
@@ -176,17 +168,20 @@ export class AdmissionService implements OnModuleInit, OnApplicationShutdown {
    * connection. Measured against the same SET inside the hand-over script (one round trip too),
    * the pipeline costs Redis half the CPU: a script copies a 110 KB argument into Lua and back.
    */
-  private async storeAndHandOver(id: string, bytes: number, expiresAtMs: number, image: Buffer) {
+  private async storeAndHandOver(id: string, image: Buffer): Promise<string> {
     const key = imageKey(this.config.queuePrefix, id);
+    // The place is kept until the job ends, or its upload expires from Redis at the latest.
+    const expiresAtMs = Date.now() + this.config.imageTtlS * 1000;
     const pipeline = this.redis.pipeline() as LedgerPipeline;
     pipeline.set(key, image, 'EX', this.config.imageTtlS);
-    pipeline.admissionHandOver(...this.keys.slice(0, 4), id, bytes, expiresAtMs);
+    pipeline.admissionHandOver(...this.keys.slice(0, 4), id, image.length, expiresAtMs);
     await this.ledger(async () => {
       const replies = await pipeline.exec();
       const failed = replies?.find(([error]) => error !== null);
       // Nothing is queued yet: the request fails, and `settle` gives the place back.
       if (replies === null || failed) throw failed?.[0] ?? new Error('the pipeline was discarded');
     });
+    return key;
   }
 
   private async release(id: string): Promise<void> {

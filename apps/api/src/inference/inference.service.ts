@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { imageKey, ServiceError, type ClassifyResponse, type JobAccepted } from '@imgcls/contracts';
+import { ServiceError, type ClassifyResponse, type JobAccepted } from '@imgcls/contracts';
 import { checkImageHeader, type ImageLimits } from '@imgcls/image-probe';
 import type { AdmissionTicket } from '../admission/admission.service';
 import { API_CONFIG, type ApiConfig } from '../config';
@@ -46,7 +46,7 @@ export class InferenceService {
     const { ticket } = options;
     // The bytes go with the place's hand-over, before the job exists: no worker can take the
     // job and find no image. One round trip for both, then one for the job.
-    await ticket.handOver(image.length, image);
+    const imageKey = await ticket.handOver(image);
     // Listening before the job exists: its end cannot be missed, so none is checked for.
     const watch = options.wait ? this.waiter.watch(jobId) : undefined;
     const data = {
@@ -54,7 +54,7 @@ export class InferenceService {
       topK,
       submittedAtMs: now,
       deadlineAtMs: now + this.config.jobDeadlineMs,
-      imageKey: imageKey(this.config.queuePrefix, jobId),
+      imageKey,
     };
     const job = await this.queue.add(jobId, data).catch(async (error: unknown) => {
       watch?.cancel();
