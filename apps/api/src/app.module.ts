@@ -25,7 +25,6 @@ import { API_LOGGER } from './observability/logger';
 import { MetricsController } from './observability/metrics.controller';
 import { RequestLogMiddleware } from './observability/request-log.middleware';
 import { ClassifyQueue } from './queue/classify-queue';
-import { ImageStore } from './queue/image-store';
 import { JobEvents } from './queue/job-events';
 import { JobWaiter } from './queue/job-waiter';
 import { QueueConnection } from './queue/queue-connection';
@@ -52,7 +51,6 @@ export class AppModule implements NestModule {
         ApiMetrics,
         { provide: APP_GUARD, useClass: ApiKeyGuard },
         QueueConnection,
-        ImageStore,
         JobEvents,
         ClassifyQueue,
         JobWaiter,

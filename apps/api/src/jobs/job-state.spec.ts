@@ -1,17 +1,19 @@
 import type { Worker } from 'bullmq';
-import { randomUUID } from 'node:crypto';
 import type { ClassifyJob } from '../queue/classify-queue';
 import { openQueueStack, type QueueStack } from '../testing/queue-stack';
+import { TestJobs } from '../testing/test-jobs';
 import { madeUpResult, startTestWorker } from '../testing/test-worker';
 import { isExpired, timedOutInQueue, toJobState } from './job-state';
 
 /** `GET /jobs/{id}`'s body from real jobs, read back from Redis; the clock is passed in. */
 describe('job-state', () => {
   let stack: QueueStack;
+  let jobs: TestJobs;
   let worker: Worker;
 
   beforeAll(async () => {
     stack = await openQueueStack({ JOB_ATTEMPTS: '1' });
+    jobs = await TestJobs.open(stack);
     worker = await startTestWorker(stack.config.queuePrefix, (job) =>
       job.data.requestId === 'fail'
         ? { fail: 'IMAGE_TOO_LARGE', message: 'image is 9000×9000 (81 MP); the limit is 40 MP' }
@@ -22,15 +24,17 @@ describe('job-state', () => {
 
   afterAll(async () => {
     await worker.close();
+    await jobs.close();
     await stack.close();
   });
 
   /** Submits a job and reads it back once it has reached `state`. */
   async function jobIn(state: string, requestId = 'ok'): Promise<ClassifyJob> {
-    const jobId = randomUUID();
     const data = { requestId, topK: 2, submittedAtMs: 1_000, deadlineAtMs: 61_000 };
-    const job = await stack.queue.submit(jobId, Buffer.from('x'), data);
-    if (state !== 'waiting') await stack.waiter.result(job, 20_000).catch(() => undefined);
+    const { job, watch } = await jobs.addWatched(data);
+    if (state === 'waiting') watch.cancel();
+    else await watch.outcome(job, 20_000).catch(() => undefined);
+    const jobId = job.id ?? '';
     const found = await stack.queue.find(jobId);
     expect(found?.state).toBe(state);
     if (found === undefined) throw new Error(`job ${jobId} is gone`);

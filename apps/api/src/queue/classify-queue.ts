@@ -7,15 +7,14 @@ import {
 } from '@imgcls/contracts';
 import { Job, Queue } from 'bullmq';
 import { API_CONFIG, type ApiConfig } from '../config';
-import { ImageStore } from './image-store';
 import { JobEvents } from './job-events';
 import { QueueConnection } from './queue-connection';
 
 export type ClassifyJob = Job<ClassifyJobData, ClassifyResult>;
 
 /**
- * The api's side of the BullMQ queue: enqueues a job with its upload's bytes, counts the jobs
- * waiting, and reads jobs back for polling. Each call has a deadline (see QueueConnection).
+ * The api's side of the BullMQ queue: enqueues a job, counts the jobs waiting, and reads jobs
+ * back for polling. Each call has a deadline (see QueueConnection).
  */
 @Injectable()
 export class ClassifyQueue {
@@ -24,7 +23,6 @@ export class ClassifyQueue {
   constructor(
     @Inject(API_CONFIG) config: ApiConfig,
     private readonly connection: QueueConnection,
-    private readonly images: ImageStore,
     private readonly events: JobEvents,
   ) {
     this.queue = new Queue(CLASSIFY_QUEUE, {
@@ -42,21 +40,7 @@ export class ClassifyQueue {
     connection.closeFirst(this.queue);
   }
 
-  async submit(
-    jobId: string,
-    image: Buffer,
-    data: Omit<ClassifyJobData, 'imageKey'>,
-  ): Promise<ClassifyJob> {
-    return this.connection.call('enqueue', async () => {
-      const imageKey = await this.images.put(jobId, image);
-      return this.queue.add(CLASSIFY_JOB, { ...data, imageKey }, { jobId });
-    });
-  }
-
-  /**
-   * Adds the job alone: its image is already stored (the admission hand-over stores it in the
-   * same round trip that keeps the job's place).
-   */
+  /** Adds the job; its image is already stored (by the admission hand-over, which names it). */
   async add(jobId: string, data: ClassifyJobData): Promise<ClassifyJob> {
     return this.connection.call('enqueue', () => this.queue.add(CLASSIFY_JOB, data, { jobId }));
   }

@@ -3,7 +3,6 @@ import { CLASSIFY_QUEUE, type ClassifyResult } from '@imgcls/contracts';
 import { QueueEvents } from 'bullmq';
 import type { EventEmitter } from 'node:events';
 import { API_CONFIG, type ApiConfig } from '../config';
-import type { ClassifyJob } from './classify-queue';
 import { QueueConnection } from './queue-connection';
 
 /**
@@ -28,15 +27,11 @@ export class JobEvents {
     await this.events.waitUntilReady();
   }
 
-  /** The job's result; rejects if it fails, or once `timeoutMs` passes without an end. */
-  finished(job: ClassifyJob, timeoutMs: number): Promise<ClassifyResult> {
-    return job.waitUntilFinished(this.events, timeoutMs);
-  }
-
   /**
    * Listens for job `jobId`'s end from now on. Called before the job is added, its end cannot
-   * be missed, so unlike `finished` no Redis read is needed to check whether it already ended:
-   * the result comes from the completed event itself. `stop` removes the listeners.
+   * be missed, so no Redis read is needed to check whether it already ended (as BullMQ's
+   * waitUntilFinished must): the result comes from the completed event itself. `stop` removes
+   * the listeners.
    */
   watch(jobId: string): { ended: Promise<ClassifyResult>; stop: () => void } {
     // Per-job event names (`completed:<id>`) are not in QueueEvents' typed listener map.

@@ -8,7 +8,11 @@ export type WaitOutcome = { result: ClassifyResult } | { pendingState: string };
 
 /** A wait for a job's end that began before the job was added; `cancel` if it never is. */
 export interface JobWatch {
-  /** As JobWaiter.result, for the watched job. */
+  /**
+   * Waits up to `timeoutMs` for the job's end (once; the watch stops after it). Resolves with its
+   * result, throws its coded error if it failed, and resolves with its state if it is still
+   * queued or running (the job goes on). A wait that ends without a result asks the job.
+   */
   outcome(job: ClassifyJob, timeoutMs: number): Promise<WaitOutcome>;
   cancel(): void;
 }
@@ -22,21 +26,9 @@ export class JobWaiter {
   ) {}
 
   /**
-   * Waits up to `timeoutMs` for the job. Resolves with its result, throws its coded error if it
-   * failed, and resolves with its state if it is still queued or running (the job goes on).
-   */
-  async result(job: ClassifyJob, timeoutMs: number): Promise<WaitOutcome> {
-    try {
-      return { result: await this.events.finished(job, timeoutMs) };
-    } catch {
-      return this.askJob(job);
-    }
-  }
-
-  /**
    * Starts waiting for job `jobId` before it is added: its result then comes with its
-   * completed event, one Redis round trip fewer per job than `result` (which must first check
-   * whether the job already ended, as BullMQ's waitUntilFinished does).
+   * completed event, one Redis round trip fewer per job than BullMQ's waitUntilFinished (which
+   * must first check whether the job already ended).
    */
   watch(jobId: string): JobWatch {
     const { ended, stop } = this.events.watch(jobId);

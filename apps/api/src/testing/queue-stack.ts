@@ -3,7 +3,6 @@ import { once } from 'node:events';
 import type { ApiConfig } from '../config';
 import { testApiConfig } from './test-config';
 import { ClassifyQueue } from '../queue/classify-queue';
-import { ImageStore } from '../queue/image-store';
 import { JobEvents } from '../queue/job-events';
 import { JobWaiter } from '../queue/job-waiter';
 import { QueueConnection } from '../queue/queue-connection';
@@ -26,7 +25,7 @@ export async function openQueueStack(env: Record<string, string> = {}): Promise<
   const config = testApiConfig('queue', env);
   const connection = new QueueConnection(config);
   const events = new JobEvents(config, connection);
-  const queue = new ClassifyQueue(config, connection, new ImageStore(config, connection), events);
+  const queue = new ClassifyQueue(config, connection, events);
   const stack: QueueStack = {
     config,
     connection,
