@@ -115,7 +115,7 @@ export class ClassifyProcessor {
     });
     signal.throwIfAborted(); // over budget: its caller has its answer, the model is spared
     const inferStartMs = performance.now();
-    const logits = await classifier.run(input, 1);
+    const logits = await classifier.run(input);
     const inferEndMs = performance.now();
     const [top, ...rest] = rankClasses(
       { data: logits, offset: 0, length: classifier.classes },

@@ -33,11 +33,11 @@ export class InferencePool implements Classifier {
     return this.first().classes;
   }
 
-  run(batch: Float32Array, count: number): Promise<Float32Array> {
+  run(image: Float32Array): Promise<Float32Array> {
     const idlest = this.threads.reduce((best, thread) =>
       thread.waiting < best.waiting ? thread : best,
     );
-    return idlest.run(batch, count);
+    return idlest.run(image);
   }
 
   async release(): Promise<void> {

@@ -8,7 +8,7 @@ export interface InferenceThreadData {
   options: SessionOptions;
 }
 
-export type ToInferenceThread = { type: 'run'; id: number; input: Float32Array; count: number };
+export type ToInferenceThread = { type: 'run'; id: number; input: Float32Array };
 
 export type FromInferenceThread =
   | { type: 'ready'; imageLength: number; classes: number }

@@ -66,13 +66,13 @@ export class InferenceThread implements Classifier {
     return this.pending.size;
   }
 
-  run(batch: Float32Array, count: number): Promise<Float32Array> {
+  run(image: Float32Array): Promise<Float32Array> {
     if (this.failure) return Promise.reject(this.failure);
     const id = this.nextId++;
-    const message: ToInferenceThread = { type: 'run', id, input: batch, count };
+    const message: ToInferenceThread = { type: 'run', id, input: image };
     return new Promise((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
-      this.worker.postMessage(message, [batch.buffer as ArrayBuffer]);
+      this.worker.postMessage(message, [image.buffer as ArrayBuffer]);
     });
   }
 

@@ -32,7 +32,7 @@ async function serve(): Promise<void> {
     queue = queue.then(async () => {
       try {
         // A copy: ORT may own the output's memory, and only our own buffers can be transferred.
-        const logits = new Float32Array(await classifier.run(message.input, message.count));
+        const logits = new Float32Array(await classifier.run(message.input));
         post({ type: 'result', id: message.id, logits }, [logits.buffer]);
       } catch (error) {
         post({

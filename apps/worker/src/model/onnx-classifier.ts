@@ -56,20 +56,20 @@ export class OnnxClassifier implements Classifier {
     return new OnnxClassifier(session, manifest);
   }
 
-  /** Runs `count` images laid out back to back in `batch`; returns count × classes logits. */
-  async run(batch: Float32Array, count: number): Promise<Float32Array> {
+  /** Runs one image; returns its `classes` logits. */
+  async run(image: Float32Array): Promise<Float32Array> {
     const { cropSize } = this.manifest.preprocessing;
-    const input = new ort.Tensor('float32', batch.subarray(0, count * this.imageLength), [
-      count,
+    const input = new ort.Tensor('float32', image.subarray(0, this.imageLength), [
+      1,
       3,
       cropSize,
       cropSize,
     ]);
     const outputs = await this.session.run({ [this.manifest.input.name]: input });
     const logits = outputs[this.manifest.output.name];
-    if (logits === undefined || logits.type !== 'float32' || logits.size !== count * this.classes) {
+    if (logits === undefined || logits.type !== 'float32' || logits.size !== this.classes) {
       throw new Error(
-        `model ${this.manifest.name} returned no ${count}×${this.classes} float32 "${this.manifest.output.name}"`,
+        `model ${this.manifest.name} returned no ${this.classes} float32 "${this.manifest.output.name}"`,
       );
     }
     return logits.data as Float32Array;
@@ -77,7 +77,7 @@ export class OnnxClassifier implements Classifier {
 
   /** The first run allocates and plans; do it before taking jobs so no caller pays for it. */
   async warmUp(): Promise<void> {
-    await this.run(new Float32Array(this.imageLength), 1);
+    await this.run(new Float32Array(this.imageLength));
   }
 
   async release(): Promise<void> {
