@@ -13,6 +13,8 @@ const SHARED_MODELS = join(REPO_ROOT, '..', 'shared', 'assets', 'models');
 
 export interface BaselineSettings {
   python: string;
+  /** The fp32 model whose PyTorch weights the baseline serves. */
+  model: string;
   weights: string;
   labels: string;
 }
@@ -26,21 +28,38 @@ export interface BaselineInfo {
 }
 
 /**
+ * The PyTorch state dict and labels the baseline serves for `model`, or why there is none. The
+ * original design served fp32 PyTorch, so for a model made by quantizing another (INT8) it is
+ * the weights of `quantize.from`: the stack's INT8 model is then set against that design.
+ */
+export function baselineWeights(model: string): Omit<BaselineSettings, 'python'> | string {
+  const { modelsDir, labelsDir } = assetDirs(REPO_ROOT);
+  const manifest = loadModelManifest(model, modelsDir);
+  const source =
+    manifest.quantize === undefined
+      ? manifest
+      : loadModelManifest(manifest.quantize.from, modelsDir);
+  const via = source === manifest ? '' : ` (the fp32 model ${model} was quantized from)`;
+  const weightsFile = source.export?.weights.file;
+  if (weightsFile === undefined)
+    return `model ${source.name}${via} has no PyTorch weights in its manifest`;
+  const weights = [join(modelsDir, weightsFile), join(SHARED_MODELS, weightsFile)].find(existsSync);
+  if (weights === undefined)
+    return `${weightsFile} is in neither ${modelsDir} nor ${SHARED_MODELS}`;
+  const labels = join(labelsDir, loadLabelsManifest(source.labels, labelsDir).file);
+  return { model: source.name, weights, labels };
+}
+
+/**
  * What the baseline needs, or why it cannot run: a Python with torch, torchvision, PIL and Flask,
- * and the model's PyTorch state dict (models/ or ../shared/assets/models).
+ * and the PyTorch state dict of `baselineWeights` (models/ or ../shared/assets/models).
  */
 export function findBaseline(
   model: string,
   envPython: string | undefined,
 ): BaselineSettings | string {
-  const { modelsDir, labelsDir } = assetDirs(REPO_ROOT);
-  const manifest = loadModelManifest(model, modelsDir);
-  const weightsFile = manifest.export?.weights.file;
-  if (weightsFile === undefined) return `model ${model} has no PyTorch weights in its manifest`;
-  const weights = [join(modelsDir, weightsFile), join(SHARED_MODELS, weightsFile)].find(existsSync);
-  if (weights === undefined)
-    return `${weightsFile} is in neither ${modelsDir} nor ${SHARED_MODELS}`;
-  const labels = join(labelsDir, loadLabelsManifest(manifest.labels, labelsDir).file);
+  const served = baselineWeights(model);
+  if (typeof served === 'string') return served;
   const candidates = torchPythonCandidates(envPython);
   const python = candidates.find(
     (candidate) =>
@@ -55,7 +74,7 @@ export function findBaseline(
       'apt-get install python3-torch python3-torchvision python3-pil python3-flask python3-waitress, or set PYTHON'
     );
   }
-  return { python, weights, labels };
+  return { python, ...served };
 }
 
 export async function startBaseline(
@@ -74,7 +93,7 @@ export async function startBaseline(
     const [line = ''] = await server.waitFor(/^\{"listening".*\}$/m, 120_000);
     const info = JSON.parse(line) as BaselineInfo;
     return {
-      label: `baseline Flask + PyTorch eager, ${info.server}, torch ${info.torch_threads} thread(s)`,
+      label: `baseline Flask + PyTorch eager, fp32 ${settings.model}, ${info.server}, torch ${info.torch_threads} thread(s)`,
       inferenceUrl: new URL('/run_inference', info.listening),
       info,
       processes: watched(server, 'baseline'),

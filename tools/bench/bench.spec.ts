@@ -10,7 +10,7 @@ import { findBaseline } from './baseline';
 import type { ModelSpeed } from './speed-comparison';
 import { poissonArrivals } from './poisson-arrivals';
 import type { BenchResults, ServerRun } from './results';
-import type { TargetCheck } from './targets';
+import type { TargetCheck } from './target-check';
 
 const run = promisify(execFile);
 const escapeLabel = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;');
@@ -102,6 +102,7 @@ describe('npm run bench -- --smoke', () => {
       'int8-speedup',
       'photo-throughput',
       'speedup-over-baseline',
+      'cpu-outside-model',
       'single-request-overhead',
       '12mp-throughput',
       'overload-tail',

@@ -24,6 +24,8 @@ export function describeMachine(cores: number): MachineInfo {
 export interface ModelNote {
   name: string;
   testModel: boolean;
+  /** `quantize.from` of its manifest: the fp32 model an INT8 model was made from. */
+  quantizedFrom?: string;
   /** Said in every output, so that no figure is mistaken for the real model's accuracy. */
   note: string;
 }
@@ -35,5 +37,10 @@ export function describeModel(model: string): ModelNote {
       'convolutions, not ImageNet-trained (it names the 200 shared photos correctly, anything ' +
       'else at random). Speed figures carry over to the real DenseNet-121; accuracy does not.'
     : `${model}: ${manifest.description}`;
-  return { name: model, testModel: manifest.testModel, note };
+  return {
+    name: model,
+    testModel: manifest.testModel,
+    ...(manifest.quantize === undefined ? {} : { quantizedFrom: manifest.quantize.from }),
+    note,
+  };
 }

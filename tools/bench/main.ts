@@ -25,7 +25,8 @@ import { chartSeries, openLoopChart } from './open-loop-chart';
 import { OPEN_LOOP_LEGEND, openLoopTable } from './open-loop-report';
 import { openLoopChecks } from './open-loop-targets';
 import { speedChecks, speedTable } from './speed-report';
-import { checkTargets, formatCheck } from './targets';
+import { formatCheck } from './target-check';
+import { checkTargets } from './targets';
 
 const log = (line = '') => console.log(line);
 
@@ -48,7 +49,11 @@ async function main(options: BenchOptions): Promise<void> {
     '\n## 2, 3 and 4. stacks (api + workers + Redis) and baseline (Flask + PyTorch), side by side, closed loop then open loop',
   );
   const results: BenchResults = { ceiling, ...(await runServers(options, inputs, ceiling)) };
-  const targets = [...speedChecks(speed), ...checkTargets(results), ...openLoopChecks(results)];
+  const targets = [
+    ...speedChecks(speed),
+    ...checkTargets(results, { cores: options.cores, quantizedFrom: model.quantizedFrom }),
+    ...openLoopChecks(results),
+  ];
 
   printReport(results, options, model.note);
   if (speed.length > 0) {

@@ -6,11 +6,8 @@ import {
   type CeilingSection,
   type ServerRun,
 } from './results';
-import type { TargetCheck } from './targets';
+import { fixed1 as f, type Check, type TargetCheck } from './target-check';
 
-type Check = Omit<TargetCheck, 'stack'>;
-
-const f = (n: number) => (Number.isFinite(n) ? n.toFixed(1) : '—');
 /** Refusals must come at once: admission control answers before reading the body. */
 const REFUSAL_P99_MS = 50;
 

@@ -1,6 +1,6 @@
 import { SPEEDUP_MIN_RUNS, SPEEDUP_TARGET, type ModelSpeed } from './speed-comparison';
 import { table } from './report';
-import type { TargetCheck } from './targets';
+import type { TargetCheck } from './target-check';
 
 const ms = (value: number) => (Number.isFinite(value) ? value.toFixed(1) : '—');
 

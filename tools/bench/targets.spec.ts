@@ -1,67 +1,13 @@
-import type { CeilingResult } from './ceiling';
-import type { CellResult } from './load';
+import { benchResults, findTarget } from './bench-results-fixture';
 import type { BenchResults } from './results';
-import { checkTargets } from './targets';
 
-const layout = (processes: number, imgPerS: number, runP50Ms: number): CeilingResult => ({
-  label: `${processes} proc × 1 thr, batch 1`,
-  processes,
-  threads: 1,
-  batch: 1,
-  imgPerS,
-  runP50Ms,
-});
-
-interface Probe {
-  imgPerS: number;
-  runP50Ms: number;
-}
-
-const cell = (input: string, concurrency: number, imgPerS: number, probe?: Probe): CellResult => ({
-  input,
-  concurrency,
-  completed: 100,
-  imgPerS,
-  p50Ms: concurrency === 1 ? 42 : 100,
-  p90Ms: 110,
-  p99Ms: 120,
-  errors: 0,
-  errorKinds: {},
-  errorExamples: {},
-  loadAverage: 1,
-  correct: 100,
-  ceilingNowImgPerS: probe?.imgPerS,
-  ceilingNowRunP50Ms: probe?.runP50Ms,
-});
-
-/** A run: the start's ceiling (2 processes) and 1-process latency, and one probe before each cell. */
-function results(start: Probe, singleMs: number, probe: Probe | undefined, photos16: number) {
-  const best = layout(2, start.imgPerS, start.runP50Ms);
-  const run: BenchResults = {
-    ceiling: { layouts: [best, layout(1, start.imgPerS / 2, singleMs)], best },
-    stacks: [
-      {
-        label: 'stack',
-        layout: { workers: 1 },
-        cells: [
-          cell('photos', 1, 20, probe),
-          cell('photos', 16, photos16, probe),
-          cell('12mp', 16, 10, probe),
-        ],
-      },
-    ],
-    baseline: { skipped: 'not in this test' },
-  };
-  return run;
-}
-
-const target = (r: BenchResults, id: string) => checkTargets(r).find((t) => t.id.startsWith(id));
-const photoThroughput = (r: BenchResults) => target(r, 'photo-throughput:');
+const INT8 = { cores: 2, quantizedFrom: 'densenet121-synthetic' };
+const photoThroughput = (r: BenchResults) => findTarget(r, 'photo-throughput:');
 
 describe('the ceiling targets photo-throughput and 12mp-throughput are judged against', () => {
   it('the ceiling re-measured right before the cell, when the machine was busy then', () => {
     const check = photoThroughput(
-      results({ imgPerS: 58, runP50Ms: 34 }, 34, { imgPerS: 50, runP50Ms: 38 }, 43),
+      benchResults({ imgPerS: 58, runP50Ms: 34 }, 34, { imgPerS: 50, runP50Ms: 38 }, 43),
     );
     expect(check?.pass).toBe(true); // 43 ≥ 0.85 × 50, though 43 < 0.85 × 58
     expect(check?.detail).toBe(
@@ -71,40 +17,60 @@ describe('the ceiling targets photo-throughput and 12mp-throughput are judged ag
 
   it('the same re-measurement when it is higher than the start’s', () => {
     const check = photoThroughput(
-      results({ imgPerS: 50, runP50Ms: 38 }, 36, { imgPerS: 58, runP50Ms: 33 }, 43),
+      benchResults({ imgPerS: 50, runP50Ms: 38 }, 36, { imgPerS: 58, runP50Ms: 33 }, 43),
     );
     expect(check?.pass).toBe(false); // 43 < 0.85 × 58
     expect(check?.detail).toContain('74% of 58.0 (the ceiling measured right before this group');
   });
 
   it('the start’s ceiling when nothing was re-measured', () => {
-    const check = photoThroughput(results({ imgPerS: 50, runP50Ms: 34 }, 34, undefined, 43));
+    const check = photoThroughput(benchResults({ imgPerS: 50, runP50Ms: 34 }, 34, undefined, 43));
     expect(check?.detail).toBe('43.0 img/s = 86% of 50.0 (the ceiling measured at the start)');
   });
 });
 
-describe('single-request-overhead adds its 8 ms to', () => {
-  it('the one-process latency from the start when nothing was re-measured', () => {
-    const check = target(
-      results({ imgPerS: 58, runP50Ms: 34 }, 33, undefined, 43),
-      'single-request-overhead:',
+describe('photo-throughput asks 85% of the ceiling of an fp32 model and 75% of an INT8 one', () => {
+  const run = (photos16: number) =>
+    benchResults({ imgPerS: 50, runP50Ms: 20 }, 20, undefined, photos16);
+
+  it('passes an INT8 model at 78% of its ceiling, which an fp32 model fails', () => {
+    const int8 = findTarget(run(39), 'photo-throughput:', INT8);
+    expect(int8?.pass).toBe(true); // 39 ≥ 0.75 × 50
+    expect(int8?.id).toBe('photo-throughput: photos c=16 img/s ≥ 75% of ceiling (INT8 model)');
+    const fp32 = photoThroughput(run(39));
+    expect(fp32?.pass).toBe(false); // 39 < 0.85 × 50
+    expect(fp32?.id).toBe('photo-throughput: photos c=16 img/s ≥ 85% of ceiling (fp32 model)');
+  });
+
+  it('fails an INT8 model at 72% of its ceiling', () => {
+    const check = findTarget(run(36), 'photo-throughput:', INT8);
+    expect(check?.pass).toBe(false); // 36 < 0.75 × 50
+    expect(check?.detail).toBe('36.0 img/s = 72% of 50.0 (the ceiling measured at the start)');
+  });
+});
+
+describe('speedup-over-baseline asks 3.5× the Flask + PyTorch baseline for fp32, 4.5× for INT8', () => {
+  const run = (photos16: number, baseline?: number) =>
+    benchResults({ imgPerS: 58, runP50Ms: 34 }, 34, undefined, photos16, baseline);
+
+  it('passes an fp32 stack 4× the baseline, which an INT8 stack fails', () => {
+    const fp32 = findTarget(run(40, 10), 'speedup-over-baseline:');
+    expect(fp32?.pass).toBe(true); // 40 ≥ 3.5 × 10
+    expect(fp32?.id).toBe('speedup-over-baseline: photos c=16 img/s ≥ 3.5× baseline (fp32 model)');
+    const int8 = findTarget(run(40, 10), 'speedup-over-baseline:', INT8);
+    expect(int8?.pass).toBe(false); // 40 < 4.5 × 10
+    expect(int8?.detail).toBe('40.0 vs 10.0 img/s = 4.00×');
+  });
+
+  it('passes an INT8 stack 4.6× the baseline, which ran the fp32 model it came from', () => {
+    const check = findTarget(run(46, 10), 'speedup-over-baseline:', INT8);
+    expect(check?.pass).toBe(true); // 46 ≥ 4.5 × 10
+    expect(check?.id).toBe(
+      'speedup-over-baseline: photos c=16 img/s ≥ 4.5× baseline (INT8 model, baseline on fp32 densenet121-synthetic)',
     );
-    expect(check?.pass).toBe(false); // 42 > 33 + 8
-    expect(check?.detail).toBe('42.0 ms vs 33.0 ms (1 thr, at the start) + 8 ms; overhead 9.0 ms');
   });
 
-  it('the batch-1 run time re-measured right before the cell, when the best layout is one process', () => {
-    const run = results({ imgPerS: 58, runP50Ms: 33 }, 33, { imgPerS: 50, runP50Ms: 36 }, 43);
-    run.ceiling.best = { ...run.ceiling.best, processes: 1 };
-    const check = target(run, 'single-request-overhead:');
-    expect(check?.pass).toBe(true); // 42 ≤ 36 + 8, though 42 > 33 + 8
-    expect(check?.detail).toContain('vs 36.0 ms (1 thr, right before this group)');
-  });
-
-  it('the start’s one-process latency when the best layout runs two processes at once', () => {
-    const run = results({ imgPerS: 58, runP50Ms: 33 }, 33, { imgPerS: 50, runP50Ms: 37 }, 43);
-    const check = target(run, 'single-request-overhead:');
-    expect(check?.pass).toBe(false); // 42 > 33 + 8: two processes' run time is not one's latency
-    expect(check?.detail).toContain('vs 33.0 ms (1 thr, at the start)');
+  it('is not judged without a baseline', () => {
+    expect(findTarget(run(46), 'speedup-over-baseline:', INT8)?.pass).toBeUndefined();
   });
 });
