@@ -37,6 +37,8 @@ export interface BenchOptions {
 export const USAGE = `usage: npm run bench -- [options]
   --smoke                 a few seconds: one concurrency, short windows, one stack (the jest test runs this)
   --model NAME            models/<NAME>.json (default densenet121-synthetic, a TEST model)
+                          an INT8 model (its manifest has "quantize") is judged by the INT8
+                          targets, and the baseline runs the fp32 model it was quantized from
   --models LIST           models alone side by side: each NAME (or .onnx path) in turn, one
                           thread, batch 1, alternating; each against the first (fp32 first,
                           e.g. densenet121-synthetic,densenet121-synthetic-int8); PASS/FAIL ≥ 1.9×
