@@ -45,7 +45,7 @@ export function baselineRun(results: BenchResults): ServerRun | undefined {
 
 /**
  * The model alone, one process at batch 1 with the stack's thread count: the least time one
- * request can take in that stack, which single-request-overhead adds its 8 ms to.
+ * request can take in that stack, which single-request-overhead adds its 5 ms to.
  */
 export function batchOneLatencyMs(
   ceiling: CeilingSection,
