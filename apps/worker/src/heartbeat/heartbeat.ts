@@ -24,9 +24,10 @@ export interface HeartbeatOptions {
 
 /**
  * Tells the api's readiness probe, its admission and `GET /models` that this worker is alive
- * with its model loaded, and how fast it has been working lately: an entry in the queue's worker registry, refreshed on a timer and
- * removed on a clean stop. The registry also keeps one queue to one model: a worker whose
- * model differs from the live workers' is refused (see RECORD_HEARTBEAT_SCRIPT).
+ * with its model loaded, and how fast it has been working lately: an entry in the queue's
+ * worker registry, refreshed on a timer and removed on a clean stop. The registry also keeps
+ * one queue to one model: a worker whose model differs from the live workers' is refused
+ * (see RECORD_HEARTBEAT_SCRIPT).
  */
 export class Heartbeat {
   private readonly keys: { expiries: string; beats: string };
