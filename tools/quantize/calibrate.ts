@@ -31,7 +31,8 @@ function withOutputs(model: onnx.IModelProto, names: readonly string[]): Uint8Ar
   return encodeOnnxModel({ ...model, graph: { ...graph, output } });
 }
 
-type Visit = (name: string, values: Float32Array) => void;
+/** `channels`: the tensor's dimension 1 (NCHW). */
+type Visit = (name: string, values: Float32Array, channels: number) => void;
 
 /** One pass over the images; single-threaded, so every run sees the same floats. */
 async function pass(
@@ -48,10 +49,21 @@ async function pass(
       { [run.inputName]: new ort.Tensor('float32', image, shape) },
       fetches,
     );
-    if (run.tensors.includes(run.inputName)) visit(run.inputName, image);
-    for (const name of fetches) visit(name, results[name]?.data as Float32Array);
+    if (run.tensors.includes(run.inputName)) visit(run.inputName, image, 3);
+    for (const name of fetches) {
+      const result = results[name];
+      visit(name, result?.data as Float32Array, Number(result?.dims[1] ?? 1));
+    }
     bar?.update(i + 1);
   }
+}
+
+function openSession(run: CalibrationRun): Promise<ort.InferenceSession> {
+  return ort.InferenceSession.create(withOutputs(run.model, run.tensors), {
+    intraOpNumThreads: 1,
+    interOpNumThreads: 1,
+    graphOptimizationLevel: 'basic',
+  });
 }
 
 /**
@@ -60,11 +72,7 @@ async function pass(
  * `percentile`%. Two passes cost a second inference per image but no re-binning.
  */
 export async function calibrateRanges(run: CalibrationRun): Promise<Map<string, Extremes>> {
-  const session = await ort.InferenceSession.create(withOutputs(run.model, run.tensors), {
-    intraOpNumThreads: 1,
-    interOpNumThreads: 1,
-    graphOptimizationLevel: 'basic',
-  });
+  const session = await openSession(run);
   try {
     const extremes = new Map(run.tensors.map((t) => [t, { min: Infinity, max: -Infinity }]));
     await pass(run, session, 'calibrating: ranges    ', (name, values) =>
@@ -75,6 +83,27 @@ export async function calibrateRanges(run: CalibrationRun): Promise<Map<string, 
       histograms.get(name)?.add(values),
     );
     return new Map([...histograms].map(([t, h]) => [t, percentileRange(h, run.percentile)]));
+  } finally {
+    await session.release();
+  }
+}
+
+/** Each named `[1, C, …]` tensor's largest |value| per channel over the calibration images. */
+export async function channelMaxima(run: CalibrationRun): Promise<Map<string, Float32Array>> {
+  const maxima = new Map<string, Float32Array>();
+  if (run.tensors.length === 0) return maxima;
+  const session = await openSession(run);
+  try {
+    await pass(run, session, 'calibrating: channels  ', (name, values, channels) => {
+      const max = maxima.get(name) ?? new Float32Array(channels);
+      maxima.set(name, max);
+      const plane = values.length / channels;
+      for (let i = 0; i < values.length; i++) {
+        const c = Math.floor(i / plane);
+        max[c] = Math.max(max[c] ?? 0, Math.abs(values[i] ?? 0));
+      }
+    });
+    return maxima;
   } finally {
     await session.release();
   }

@@ -4,7 +4,8 @@ import { decodeOnnxModel, encodeOnnxModel, onnx, OnnxFormatError } from '@imgcls
 import type { QuantizeRecipe } from '@imgcls/models';
 import type { ModelSpec } from '@imgcls/preprocessing';
 import { rewriteBatchNorms } from './batch-norm-rewrite';
-import { calibrateRanges } from './calibrate';
+import { calibrateRanges, channelMaxima } from './calibrate';
+import { equalizationPlans, equalizeChannels } from './channel-equalization';
 import {
   listCalibrationImages,
   loadCalibrationInputs,
@@ -36,7 +37,7 @@ export interface QuantizeSummary {
 }
 
 /** Bumped whenever the same inputs would give a different file (see tools/assets stamps). */
-export const QUANTIZER_VERSION = 3;
+export const QUANTIZER_VERSION = 4;
 
 // Per-axis DequantizeLinear needs opset 13.
 const MIN_OPSET = 13;
@@ -77,17 +78,27 @@ export async function quantizeModel(job: QuantizeJob): Promise<QuantizeSummary> 
   const model = readModel(job.modelPath);
   checkSupportedOps(model.graph as onnx.IGraphProto, job.modelPath);
   const files = listCalibrationImages(job.calibrationDir, job.select);
-  const float = rewriteBatchNorms(simplifyGraph(model.graph as onnx.IGraphProto));
-  const placement = placeQdq(float, new Set(job.recipe.keepFloat));
+  const normalised = rewriteBatchNorms(simplifyGraph(model.graph as onnx.IGraphProto));
   const inputs = await loadCalibrationInputs(files, job.spec, job.calibrationDir);
-  const ranges = await calibrateRanges({
-    model: { ...model, graph: float },
+  const calibration = {
     inputName: job.inputName,
     images: inputs.tensors,
     cropSize: job.spec.cropSize,
-    tensors: placement.calibrated,
     percentile: job.recipe.percentile,
     progress: job.progress,
+  };
+  const plans = equalizationPlans(normalised);
+  const maxima = await channelMaxima({
+    ...calibration,
+    model: { ...model, graph: normalised },
+    tensors: plans.map((p) => p.tensor),
+  });
+  const float = equalizeChannels(normalised, plans, maxima);
+  const placement = placeQdq(float, new Set(job.recipe.keepFloat));
+  const ranges = await calibrateRanges({
+    ...calibration,
+    model: { ...model, graph: float },
+    tensors: placement.calibrated,
   });
   const qdq = buildQdqGraph(
     float,
