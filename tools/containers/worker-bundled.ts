@@ -46,8 +46,20 @@ export async function imageFacts(image: string): Promise<ImageFacts> {
   const [sizeBytes = '', user = ''] = (
     await podman(['image', 'inspect', image, '--format', '{{.Size}} {{.Config.User}}'])
   ).split(' ');
-  const uid = await podman(['run', '--rm', '--network', 'none', '--entrypoint', 'id', image, '-u']);
-  return { sizeBytes: Number(sizeBytes), user, uid: Number(uid) };
+  return { sizeBytes: Number(sizeBytes), user, uid: await idInContainer(image) };
+}
+
+/**
+ * `id -u` in a throwaway container of the image. podman (with runc) now and then loses the
+ * output of a container that exits at once: an empty answer, which Number() would read as
+ * uid 0. So only digits count, and an empty answer is asked again.
+ */
+async function idInContainer(image: string): Promise<number> {
+  let out = '';
+  for (let attempt = 0; attempt < 3 && !/^\d+$/.test(out); attempt++)
+    out = await podman(['run', '--rm', '--network', 'none', '--entrypoint', 'id', image, '-u']);
+  if (!/^\d+$/.test(out)) throw new Error(`id -u in ${image} printed "${out}", not a uid`);
+  return Number(out);
 }
 
 /**
