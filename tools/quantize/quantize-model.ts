@@ -12,7 +12,7 @@ import {
   type CalibrationSelect,
 } from './calibration-images';
 import { QuantizeError } from './graph-index';
-import { checkSupportedOps, placeQdq } from './placement';
+import { checkSupportedOps, placeQdq, type Placement } from './placement';
 import { buildQdqGraph } from './qdq-graph';
 import { clipBoundedRanges } from './range-rules';
 import { simplifyGraph } from './simplify';
@@ -69,20 +69,19 @@ function withQdqGraph(
 }
 
 /**
- * fp32 ONNX → static INT8 QDQ ONNX: int8 symmetric per-channel weights, uint8 per-tensor
- * activations calibrated on real images through the service's own preprocessing, int32 biases.
- * Everything that can be refused is checked before the minute of work; the file appears only
- * when complete (temporary name, then rename).
+ * The float graph made ready, then its QDQ copy: BatchNormalizations rewritten, each Concat
+ * input's channels equalised (channel-equalization.ts), then every placed tensor's range
+ * calibrated on the equalised graph.
  */
-export async function quantizeModel(job: QuantizeJob): Promise<QuantizeSummary> {
-  const model = readModel(job.modelPath);
-  checkSupportedOps(model.graph as onnx.IGraphProto, job.modelPath);
-  const files = listCalibrationImages(job.calibrationDir, job.select);
+async function quantizedGraph(
+  model: onnx.ModelProto,
+  images: Float32Array[],
+  job: QuantizeJob,
+): Promise<{ qdq: onnx.IGraphProto; placement: Placement }> {
   const normalised = rewriteBatchNorms(simplifyGraph(model.graph as onnx.IGraphProto));
-  const inputs = await loadCalibrationInputs(files, job.spec, job.calibrationDir);
   const calibration = {
     inputName: job.inputName,
-    images: inputs.tensors,
+    images,
     cropSize: job.spec.cropSize,
     percentile: job.recipe.percentile,
     progress: job.progress,
@@ -100,12 +99,22 @@ export async function quantizeModel(job: QuantizeJob): Promise<QuantizeSummary> 
     model: { ...model, graph: float },
     tensors: placement.calibrated,
   });
-  const qdq = buildQdqGraph(
-    float,
-    placement,
-    clipBoundedRanges(float, ranges),
-    job.recipe.weightBits,
-  );
+  const bounded = clipBoundedRanges(float, ranges);
+  return { qdq: buildQdqGraph(float, placement, bounded, job.recipe.weightBits), placement };
+}
+
+/**
+ * fp32 ONNX → static INT8 QDQ ONNX: int8 symmetric per-channel weights, uint8 per-tensor
+ * activations calibrated on real images through the service's own preprocessing, int32 biases.
+ * Everything that can be refused is checked before the minute of work; the file appears only
+ * when complete (temporary name, then rename).
+ */
+export async function quantizeModel(job: QuantizeJob): Promise<QuantizeSummary> {
+  const model = readModel(job.modelPath);
+  checkSupportedOps(model.graph as onnx.IGraphProto, job.modelPath);
+  const files = listCalibrationImages(job.calibrationDir, job.select);
+  const inputs = await loadCalibrationInputs(files, job.spec, job.calibrationDir);
+  const { qdq, placement } = await quantizedGraph(model, inputs.tensors, job);
   const bytes = withQdqGraph(model, qdq, job.recipe);
   const partial = `${job.outPath}.${process.pid}.part`;
   try {
