@@ -41,8 +41,8 @@ export const WorkerHeartbeatSchema = z.object({
     .optional()
     .meta({
       description:
-        'time one of its recent jobs held a slot (its last jobs within a few seconds): their ' +
-        'mean plus two standard errors, a time it keeps; null when it finished none lately',
+        'mean time one of its recent jobs held a slot (its last jobs within a few seconds); ' +
+        'null when it finished none lately',
     }),
 });
 export type WorkerHeartbeat = z.infer<typeof WorkerHeartbeatSchema>;

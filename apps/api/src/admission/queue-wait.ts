@@ -11,9 +11,8 @@ export interface ServiceCapacity {
 type WorkerLoad = Pick<WorkerHeartbeat, 'concurrency' | 'recent_job_ms'>;
 
 /**
- * Sums the workers' heartbeats. Each worker's rate is its slots over the time its recent jobs
- * held one (Little's law: exact while all its slots are busy, which is when a queue forms); the
- * worker reports that time a little long (mean + 2 standard errors), so the rate errs low.
+ * Sums the workers' heartbeats. Each worker's rate is its slots over the mean time its recent
+ * jobs held one (Little's law: exact while all its slots are busy, which is when a queue forms).
  * An idle worker has slots but no rate; a worker of an earlier release has neither.
  */
 export function serviceCapacity(beats: readonly WorkerLoad[]): ServiceCapacity {
