@@ -1,12 +1,12 @@
 import type { ModelManifest } from '@imgcls/models';
-import type { Classifier } from './classifier';
+import type { Classifier, FillInput } from './classifier';
 import { InferenceThread } from './inference-thread';
 import type { SessionOptions } from './onnx-classifier';
 
 /**
  * Several inference threads in one process, each with its own session: one process can use
  * every core without ONNX Runtime's intra-op threads synchronising on each layer. A run goes
- * to the thread with the fewest runs waiting.
+ * to the thread with the fewest runs in hand (filling its input or waiting for the model).
  */
 export class InferencePool implements Classifier {
   private constructor(private readonly threads: InferenceThread[]) {}
@@ -33,11 +33,11 @@ export class InferencePool implements Classifier {
     return this.first().classes;
   }
 
-  run(image: Float32Array): Promise<Float32Array> {
+  run(fill: FillInput): Promise<Float32Array> {
     const idlest = this.threads.reduce((best, thread) =>
       thread.waiting < best.waiting ? thread : best,
     );
-    return idlest.run(image);
+    return idlest.run(fill);
   }
 
   async release(): Promise<void> {
