@@ -2,8 +2,6 @@ import { StartupError } from '@imgcls/env';
 import type { ModelManifest } from '@imgcls/models';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import type { Classifier, FillInput } from './classifier';
-import { allocateSlot, slotViews, type SlotViews } from './inference-slot';
 import type { SessionOptions } from './onnx-classifier';
 import type {
   FromInferenceThread,
@@ -16,25 +14,17 @@ interface Pending {
   reject: (error: Error) => void;
 }
 
-interface Slot extends SlotViews {
-  index: number;
-}
-
 /**
  * The model in its own thread. onnxruntime-node's `run` computes on the calling thread and
  * blocks it; here it blocks only this thread, so the process's event loop keeps decoding the
  * next images, talking to Redis and renewing job locks while a batch runs. Images and logits
- * go through slots of memory shared with the thread, each reused run after run, so no buffer
- * is allocated or transferred per image (a transferred one is a new allocation for the
- * thread that receives it).
+ * go through slots of memory shared with the thread (see InferencePool), so nothing is
+ * allocated or transferred per image.
  */
-export class InferenceThread implements Classifier {
+export class InferenceThread {
   private readonly pending = new Map<number, Pending>();
   private nextId = 0;
   private failure: Error | undefined;
-  /** Slots not lent out; as many exist as runs were ever in progress at once. */
-  private readonly idleSlots: Slot[] = [];
-  private slotCount = 0;
 
   private constructor(
     private readonly worker: Worker,
@@ -71,43 +61,29 @@ export class InferenceThread implements Classifier {
     });
   }
 
-  /** Runs lent a slot and not yet answered, those still filling it included. */
+  /** Runs sent and not yet answered. */
   get waiting(): number {
-    return this.slotCount - this.idleSlots.length;
+    return this.pending.size;
   }
 
-  async run(fill: FillInput): Promise<Float32Array> {
-    if (this.failure) throw this.failure;
-    const slot = this.idleSlots.pop() ?? this.newSlot();
-    try {
-      await fill(slot.input);
-      await this.infer(slot.index);
-      return slot.logits.slice();
-    } finally {
-      // Only once the thread is done with it (or dead): a caller that gave up must not free it.
-      this.idleSlots.push(slot);
-    }
+  /** Makes a slot known to the thread, once, before any run names it. */
+  share(slot: number, memory: SharedArrayBuffer): void {
+    this.post({ type: 'slot', slot, memory });
   }
 
-  async release(): Promise<void> {
-    this.failure ??= new Error('the inference thread was released');
-    await this.worker.terminate();
-  }
-
-  private newSlot(): Slot {
-    const index = this.slotCount++;
-    const memory = allocateSlot(this.imageLength, this.classes);
-    this.post({ type: 'slot', slot: index, memory });
-    return { index, ...slotViews(memory, this.imageLength, this.classes) };
-  }
-
-  private infer(slot: number): Promise<void> {
+  /** Runs the model on the image in `slot`; resolves once its logits are in the slot. */
+  infer(slot: number): Promise<void> {
     if (this.failure) return Promise.reject(this.failure);
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
       this.post({ type: 'run', id, slot });
     });
+  }
+
+  async release(): Promise<void> {
+    this.failure ??= new Error('the inference thread was released');
+    await this.worker.terminate();
   }
 
   private post(message: ToInferenceThread): void {
