@@ -7,7 +7,7 @@ import {
 } from '@imgcls/contracts';
 import { rankClasses, type LabelSet } from '@imgcls/labels';
 import type { ModelManifest } from '@imgcls/models';
-import { preprocessInto } from '@imgcls/preprocessing';
+import { preprocessImage } from '@imgcls/preprocessing';
 import { UnrecoverableError, type Job } from 'bullmq';
 import type IORedis from 'ioredis';
 import type { Logger } from 'pino';
@@ -104,21 +104,18 @@ export class ClassifyProcessor {
         'the job passed its deadline before a worker could start it',
       );
     }
-    const options = {
-      maxInputPixels: maxImagePixels,
-      decodeTimeoutS: Math.ceil(processingTimeoutMs / 1000),
-    };
     const image = await redis.getBuffer(job.data.imageKey);
     if (image === null) {
       throw new ServiceError('TIMEOUT', 'the upload expired before a worker could take the job');
     }
     const decodeStartMs = performance.now();
-    let inferStartMs = decodeStartMs;
-    const logits = await classifier.run(async (input) => {
-      await preprocessInto(image, manifest.preprocessing, options, input, 0);
-      signal.throwIfAborted(); // over budget: its caller has its answer, the model is spared
-      inferStartMs = performance.now();
+    const input = await preprocessImage(image, manifest.preprocessing, {
+      maxInputPixels: maxImagePixels,
+      decodeTimeoutS: Math.ceil(processingTimeoutMs / 1000),
     });
+    signal.throwIfAborted(); // over budget: its caller has its answer, the model is spared
+    const inferStartMs = performance.now();
+    const logits = await classifier.run(input);
     const inferEndMs = performance.now();
     const [top, ...rest] = rankClasses(
       { data: logits, offset: 0, length: classifier.classes },

@@ -1,6 +1,3 @@
-/** Writes one image (CHW float32, `imageLength` floats) into the input tensor it is lent. */
-export type FillInput = (input: Float32Array) => Promise<void>;
-
 /** Runs the model on one image (CHW float32), wherever it runs. */
 export interface Classifier {
   /** Floats per image in the input tensor (3 × crop × crop). */
@@ -8,11 +5,9 @@ export interface Classifier {
   /** Logits per image. */
   readonly classes: number;
   /**
-   * Lends an input tensor to `fill`, then runs the model on it; returns the image's `classes`
-   * logits, the caller's to keep. The tensor is the classifier's and later runs reuse it, so no
-   * 602 KB array is allocated, zeroed and freed per image. One image at a time: batches were
-   * measured and not kept (docs/benchmarks.md, micro-batching).
+   * Runs one image; returns its `classes` logits. May take `image` over. One at a time: batches
+   * were measured and not kept (docs/benchmarks.md, micro-batching).
    */
-  run(fill: FillInput): Promise<Float32Array>;
+  run(image: Float32Array): Promise<Float32Array>;
   release(): Promise<void>;
 }

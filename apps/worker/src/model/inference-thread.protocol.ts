@@ -8,16 +8,9 @@ export interface InferenceThreadData {
   options: SessionOptions;
 }
 
-/**
- * A slot is shared memory for one run in progress: the input tensor (`imageLength` floats),
- * then the logits (`classes` floats). Each is sent to the thread once; a run names its slot.
- */
-export type ToInferenceThread =
-  | { type: 'slot'; slot: number; memory: SharedArrayBuffer }
-  | { type: 'run'; id: number; slot: number };
+export type ToInferenceThread = { type: 'run'; id: number; input: Float32Array };
 
-/** A result's logits are in its run's slot. */
 export type FromInferenceThread =
   | { type: 'ready'; imageLength: number; classes: number }
-  | { type: 'result'; id: number }
+  | { type: 'result'; id: number; logits: Float32Array }
   | { type: 'failed'; id: number; message: string };

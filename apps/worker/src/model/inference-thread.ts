@@ -2,6 +2,7 @@ import { StartupError } from '@imgcls/env';
 import type { ModelManifest } from '@imgcls/models';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
+import type { Classifier } from './classifier';
 import type { SessionOptions } from './onnx-classifier';
 import type {
   FromInferenceThread,
@@ -10,18 +11,17 @@ import type {
 } from './inference-thread.protocol';
 
 interface Pending {
-  resolve: () => void;
+  resolve: (logits: Float32Array) => void;
   reject: (error: Error) => void;
 }
 
 /**
  * The model in its own thread. onnxruntime-node's `run` computes on the calling thread and
  * blocks it; here it blocks only this thread, so the process's event loop keeps decoding the
- * next images, talking to Redis and renewing job locks while a batch runs. Images and logits
- * go through slots of memory shared with the thread (see InferencePool), so nothing is
- * allocated or transferred per image.
+ * next images, talking to Redis and renewing job locks while a batch runs. Input tensors are
+ * transferred, not copied.
  */
-export class InferenceThread {
+export class InferenceThread implements Classifier {
   private readonly pending = new Map<number, Pending>();
   private nextId = 0;
   private failure: Error | undefined;
@@ -66,18 +66,13 @@ export class InferenceThread {
     return this.pending.size;
   }
 
-  /** Makes a slot known to the thread, once, before any run names it. */
-  share(slot: number, memory: SharedArrayBuffer): void {
-    this.post({ type: 'slot', slot, memory });
-  }
-
-  /** Runs the model on the image in `slot`; resolves once its logits are in the slot. */
-  infer(slot: number): Promise<void> {
+  run(image: Float32Array): Promise<Float32Array> {
     if (this.failure) return Promise.reject(this.failure);
     const id = this.nextId++;
+    const message: ToInferenceThread = { type: 'run', id, input: image };
     return new Promise((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
-      this.post({ type: 'run', id, slot });
+      this.worker.postMessage(message, [image.buffer as ArrayBuffer]);
     });
   }
 
@@ -86,15 +81,11 @@ export class InferenceThread {
     await this.worker.terminate();
   }
 
-  private post(message: ToInferenceThread): void {
-    this.worker.postMessage(message);
-  }
-
   private settle(message: FromInferenceThread): void {
     if (message.type === 'ready') return;
     const pending = this.pending.get(message.id);
     this.pending.delete(message.id);
-    if (message.type === 'result') pending?.resolve();
+    if (message.type === 'result') pending?.resolve(message.logits);
     else pending?.reject(new Error(message.message));
   }
 

@@ -3,7 +3,7 @@ import { StartupError } from '@imgcls/env';
 import type { ModelManifest } from '@imgcls/models';
 import { tensorLength } from '@imgcls/preprocessing';
 import * as ort from 'onnxruntime-node';
-import type { Classifier, FillInput } from './classifier';
+import type { Classifier } from './classifier';
 
 export interface SessionOptions {
   intraOpThreads: number;
@@ -18,8 +18,6 @@ export class OnnxClassifier implements Classifier {
   readonly imageLength: number;
   /** Logits per image. */
   readonly classes: number;
-  /** Input tensors not lent out; as many exist as runs were ever in progress at once. */
-  private readonly idleInputs: Float32Array[] = [];
 
   private constructor(
     private readonly session: ort.InferenceSession,
@@ -58,21 +56,8 @@ export class OnnxClassifier implements Classifier {
     return new OnnxClassifier(session, manifest);
   }
 
-  async run(fill: FillInput): Promise<Float32Array> {
-    const input = this.idleInputs.pop() ?? new Float32Array(this.imageLength);
-    try {
-      await fill(input);
-      return await this.infer(input);
-    } finally {
-      this.idleInputs.push(input);
-    }
-  }
-
-  /**
-   * Runs one image already in `image` (CHW float32, not shared memory: onnxruntime-node
-   * refuses a SharedArrayBuffer); returns its `classes` logits, ORT's fresh array.
-   */
-  async infer(image: Float32Array): Promise<Float32Array> {
+  /** Runs one image; returns its `classes` logits. */
+  async run(image: Float32Array): Promise<Float32Array> {
     const { cropSize } = this.manifest.preprocessing;
     const input = new ort.Tensor('float32', image.subarray(0, this.imageLength), [
       1,
@@ -92,7 +77,7 @@ export class OnnxClassifier implements Classifier {
 
   /** The first run allocates and plans; do it before taking jobs so no caller pays for it. */
   async warmUp(): Promise<void> {
-    await this.infer(new Float32Array(this.imageLength));
+    await this.run(new Float32Array(this.imageLength));
   }
 
   async release(): Promise<void> {
