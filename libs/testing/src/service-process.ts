@@ -16,11 +16,11 @@ export const WORKER_MAIN = join(REPO_ROOT, 'dist/apps/worker/main.js');
 export const API_NODE_FLAGS: readonly string[] = ['--initial-old-space-size=64'];
 
 /**
- * The worker's Node flags, set in the same places as the api's. The same old generation: a
- * job's objects live through the few milliseconds of its decode and inference, are promoted,
- * and die in the old generation, which V8 otherwise keeps just above the worker's live ~15 MB;
- * that cost a mark-compact every ~15 photos and ~1 ms of CPU per photo at INT8 speed
- * (docs/benchmarks.md, issue 11).
+ * The worker's Node flags, set in the same places as the api's, for the same reason: a job's
+ * objects that outlive its few milliseconds of decode and inference end up in, and die in, the
+ * old generation, which V8 otherwise keeps just above the worker's live ~15 MB: a mark-compact
+ * every ~17 photos, 1–2 ms of the worker's CPU per photo at INT8 speed (docs/benchmarks.md,
+ * issue 11).
  */
 export const WORKER_NODE_FLAGS: readonly string[] = ['--initial-old-space-size=64'];
 
