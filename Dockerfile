@@ -37,7 +37,8 @@ CMD ["node", "--initial-old-space-size=64", "dist/apps/api/main.js"]
 
 FROM runtime AS worker
 COPY --from=build /app/dist/apps/worker ./dist/apps/worker
-CMD ["node", "dist/apps/worker/main.js"]
+# --initial-old-space-size: see WORKER_NODE_FLAGS in libs/testing/src/service-process.ts.
+CMD ["node", "--initial-old-space-size=64", "dist/apps/worker/main.js"]
 
 # Fetches the model at build time from its manifest URL (needs network). DenseNet-121 is
 # converted from torchvision's weights in Node (libs/densenet-onnx): no Python in any stage.

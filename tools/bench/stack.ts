@@ -3,7 +3,13 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { CLASSIFY_QUEUE } from '@imgcls/contracts';
 import { Queue } from 'bullmq';
 import { assertRedisUp, deleteKeysWithPrefix, TEST_REDIS_URL, testPrefix } from '@imgcls/testing';
-import { API_MAIN, API_NODE_FLAGS, ServiceProcess, WORKER_MAIN } from '@imgcls/testing';
+import {
+  API_MAIN,
+  API_NODE_FLAGS,
+  ServiceProcess,
+  WORKER_MAIN,
+  WORKER_NODE_FLAGS,
+} from '@imgcls/testing';
 import { findRedisServer, type WatchedProcess } from './cpu';
 
 /** A short log tail: the bench is also the load generator, and copying logs costs CPU. */
@@ -66,7 +72,10 @@ export async function startBenchStack(
     nodeFlags: API_NODE_FLAGS,
   });
   const workers = Array.from({ length: layout.workers }, (_, i) =>
-    ServiceProcess.start(`worker-${i + 1}`, WORKER_MAIN, env, BENCH_LOG),
+    ServiceProcess.start(`worker-${i + 1}`, WORKER_MAIN, env, {
+      ...BENCH_LOG,
+      nodeFlags: WORKER_NODE_FLAGS,
+    }),
   );
   const queue = new Queue(CLASSIFY_QUEUE, { connection: { url: TEST_REDIS_URL }, prefix });
   const stop = async () => {

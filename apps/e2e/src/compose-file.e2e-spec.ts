@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { API_NODE_FLAGS, REPO_ROOT } from '@imgcls/testing';
+import { API_NODE_FLAGS, REPO_ROOT, WORKER_NODE_FLAGS } from '@imgcls/testing';
 import Ajv from 'ajv';
 import addFormats from 'ajv-formats';
 import {
@@ -81,18 +81,24 @@ describe('docker-compose.yml', () => {
     }
   });
 
-  it('starts the api with the same Node flags in the Dockerfile, package.json and the tests', () => {
-    const target = compose.services['api']?.build?.target ?? '';
-    const [, ...args] = stageCommand(dockerfile, target);
-    expect(args).toEqual([...API_NODE_FLAGS, 'dist/apps/api/main.js']);
-    const { scripts } = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {
-      scripts: Record<string, string>;
-    };
-    const apiLaunch = `node ${API_NODE_FLAGS.join(' ')} dist/apps/api/main.js`;
-    expect(scripts['start:api']).toContain(apiLaunch);
-    expect(scripts['start']).toContain('tools/start/start.sh');
-    expect(readFileSync(join(ROOT, 'tools/start/start.sh'), 'utf8')).toContain(apiLaunch);
-  });
+  it.each([
+    ['api', API_NODE_FLAGS],
+    ['worker', WORKER_NODE_FLAGS],
+  ])(
+    'starts the %s with the same Node flags in the Dockerfile, package.json and the tests',
+    (app, flags) => {
+      const target = compose.services[app]?.build?.target ?? '';
+      const [, ...args] = stageCommand(dockerfile, target);
+      expect(args).toEqual([...flags, `dist/apps/${app}/main.js`]);
+      const { scripts } = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {
+        scripts: Record<string, string>;
+      };
+      const launch = `node ${flags.join(' ')} dist/apps/${app}/main.js`;
+      expect(scripts[`start:${app}`]).toContain(launch);
+      expect(scripts['start']).toContain('tools/start/start.sh');
+      expect(readFileSync(join(ROOT, 'tools/start/start.sh'), 'utf8')).toContain(launch);
+    },
+  );
 });
 
 describe('interpolate', () => {

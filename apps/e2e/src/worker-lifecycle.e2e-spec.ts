@@ -4,6 +4,7 @@ import {
   ServiceProcess,
   TEST_REDIS_URL,
   WORKER_MAIN,
+  WORKER_NODE_FLAGS,
   testPrefix,
 } from '@imgcls/testing';
 import { sleep } from './support/concurrency';
@@ -45,7 +46,9 @@ describe('one queue, one model (densenet121-synthetic: a test model)', () => {
 
   it('refuses to start a worker whose model differs from the queue’s, with one line', async () => {
     const env = workerEnv(TEST_REDIS_URL, stack.prefix, 'mobilenetv2-12-int8');
-    const other = ServiceProcess.start('other-model', WORKER_MAIN, env);
+    const other = ServiceProcess.start('other-model', WORKER_MAIN, env, {
+      nodeFlags: WORKER_NODE_FLAGS,
+    });
     expect(await other.exited).toBe(1);
     expect(other.log).toContain(
       `QUEUE_PREFIX=${stack.prefix} is already served by model densenet121-synthetic`,
@@ -117,7 +120,9 @@ describe('Redis unreachable from the start', () => {
         nodeFlags: API_NODE_FLAGS,
       },
     );
-    const worker = ServiceProcess.start('worker', WORKER_MAIN, env);
+    const worker = ServiceProcess.start('worker', WORKER_MAIN, env, {
+      nodeFlags: WORKER_NODE_FLAGS,
+    });
     try {
       const [, url = ''] = await api.waitFor(/"url":"(http:\/\/[^"]+)","msg":"api listening on /);
       const startedMs = Date.now();

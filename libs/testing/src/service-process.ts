@@ -15,13 +15,22 @@ export const WORKER_MAIN = join(REPO_ROOT, 'dist/apps/worker/main.js');
  */
 export const API_NODE_FLAGS: readonly string[] = ['--initial-old-space-size=64'];
 
+/**
+ * The worker's Node flags, set in the same places as the api's, for the same reason: a job's
+ * objects that outlive its few milliseconds of decode and inference end up in, and die in, the
+ * old generation, which V8 otherwise keeps just above the worker's live ~15 MB: a mark-compact
+ * every ~17 photos, 1–2 ms of the worker's CPU per photo at INT8 speed (docs/benchmarks.md,
+ * issue 11).
+ */
+export const WORKER_NODE_FLAGS: readonly string[] = ['--initial-old-space-size=64'];
+
 export interface ProcessOptions {
   /**
    * How much of the output to keep, from the end. Tests keep every log line of a long suite;
    * the benchmark, which is also the load generator, keeps a short tail to spare the CPU.
    */
   keepChars?: number;
-  /** Flags for node itself, before the script (such as API_NODE_FLAGS). */
+  /** Flags for node itself, before the script (such as API_NODE_FLAGS or WORKER_NODE_FLAGS). */
   nodeFlags?: readonly string[];
 }
 

@@ -1,6 +1,12 @@
 import { Client } from '@imgcls/client';
 import { assertRedisUp, deleteKeysWithPrefix, TEST_REDIS_URL, testPrefix } from '@imgcls/testing';
-import { API_MAIN, API_NODE_FLAGS, ServiceProcess, WORKER_MAIN } from '@imgcls/testing';
+import {
+  API_MAIN,
+  API_NODE_FLAGS,
+  ServiceProcess,
+  WORKER_MAIN,
+  WORKER_NODE_FLAGS,
+} from '@imgcls/testing';
 
 export interface StackOptions {
   /** Model manifest name; the test model unless a suite needs a real one. */
@@ -48,7 +54,9 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   };
   const workers: ServiceProcess[] = [];
   const startWorker = async () => {
-    const worker = ServiceProcess.start(`worker-${workers.length + 1}`, WORKER_MAIN, env);
+    const worker = ServiceProcess.start(`worker-${workers.length + 1}`, WORKER_MAIN, env, {
+      nodeFlags: WORKER_NODE_FLAGS,
+    });
     workers.push(worker);
     await worker.waitFor(/"msg":"worker ready"/);
     return worker;
