@@ -3,13 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { CLASSIFY_QUEUE } from '@imgcls/contracts';
 import { Queue } from 'bullmq';
 import { assertRedisUp, deleteKeysWithPrefix, TEST_REDIS_URL, testPrefix } from '@imgcls/testing';
-import {
-  API_MAIN,
-  API_NODE_FLAGS,
-  ServiceProcess,
-  WORKER_MAIN,
-  WORKER_NODE_FLAGS,
-} from '@imgcls/testing';
+import { API_MAIN, ServiceProcess, WORKER_MAIN } from '@imgcls/testing';
 import { findRedisServer, type WatchedProcess } from './cpu';
 
 /** A short log tail: the bench is also the load generator, and copying logs costs CPU. */
@@ -67,15 +61,9 @@ export async function startBenchStack(
   await assertRedisUp();
   const prefix = testPrefix('bench');
   const env = { ...stackEnv(layout, model, prefix), MAX_QUEUE_WAIT_MS: String(maxQueueWaitMs) };
-  const api = ServiceProcess.start('api', API_MAIN, env, {
-    ...BENCH_LOG,
-    nodeFlags: API_NODE_FLAGS,
-  });
+  const api = ServiceProcess.start('api', API_MAIN, env, BENCH_LOG);
   const workers = Array.from({ length: layout.workers }, (_, i) =>
-    ServiceProcess.start(`worker-${i + 1}`, WORKER_MAIN, env, {
-      ...BENCH_LOG,
-      nodeFlags: WORKER_NODE_FLAGS,
-    }),
+    ServiceProcess.start(`worker-${i + 1}`, WORKER_MAIN, env, BENCH_LOG),
   );
   const queue = new Queue(CLASSIFY_QUEUE, { connection: { url: TEST_REDIS_URL }, prefix });
   const stop = async () => {

@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { API_MAIN, API_NODE_FLAGS, REPO_ROOT, ServiceProcess, testPrefix } from '@imgcls/testing';
+import { API_MAIN, REPO_ROOT, ServiceProcess, testPrefix } from '@imgcls/testing';
 import IORedis from 'ioredis';
 import { eventually } from './support/concurrency';
 import { getJob, photo, submitAsync } from './support/jobs';
@@ -51,7 +51,7 @@ describe('no worker running', () => {
       JOB_DEADLINE_MS: String(JOB_DEADLINE_MS),
       LOG_LEVEL: 'info',
     };
-    api = ServiceProcess.start('api', API_MAIN, env, { nodeFlags: API_NODE_FLAGS });
+    api = ServiceProcess.start('api', API_MAIN, env);
     [, url = ''] = await api.waitFor(/"url":"(http:\/\/[^"]+)","msg":"api listening on /);
   });
   afterAll(async () => {

@@ -1,12 +1,4 @@
-import {
-  API_MAIN,
-  API_NODE_FLAGS,
-  ServiceProcess,
-  TEST_REDIS_URL,
-  WORKER_MAIN,
-  WORKER_NODE_FLAGS,
-  testPrefix,
-} from '@imgcls/testing';
+import { API_MAIN, ServiceProcess, TEST_REDIS_URL, WORKER_MAIN, testPrefix } from '@imgcls/testing';
 import { sleep } from './support/concurrency';
 import { classifySync, photo } from './support/jobs';
 import { freePort } from '@imgcls/testing';
@@ -46,9 +38,7 @@ describe('one queue, one model (densenet121-synthetic: a test model)', () => {
 
   it('refuses to start a worker whose model differs from the queue’s, with one line', async () => {
     const env = workerEnv(TEST_REDIS_URL, stack.prefix, 'mobilenetv2-12-int8');
-    const other = ServiceProcess.start('other-model', WORKER_MAIN, env, {
-      nodeFlags: WORKER_NODE_FLAGS,
-    });
+    const other = ServiceProcess.start('other-model', WORKER_MAIN, env);
     expect(await other.exited).toBe(1);
     expect(other.log).toContain(
       `QUEUE_PREFIX=${stack.prefix} is already served by model densenet121-synthetic`,
@@ -112,17 +102,8 @@ describe('Redis unreachable from the start', () => {
   it('answers 503 at once and logs a handful of reconnect lines a minute, naming the URL', async () => {
     const deadUrl = `redis://127.0.0.1:${await freePort()}`;
     const env = { ...workerEnv(deadUrl, testPrefix('dead-redis'), 'densenet121-synthetic') };
-    const api = ServiceProcess.start(
-      'api',
-      API_MAIN,
-      { ...env, PORT: '0' },
-      {
-        nodeFlags: API_NODE_FLAGS,
-      },
-    );
-    const worker = ServiceProcess.start('worker', WORKER_MAIN, env, {
-      nodeFlags: WORKER_NODE_FLAGS,
-    });
+    const api = ServiceProcess.start('api', API_MAIN, { ...env, PORT: '0' });
+    const worker = ServiceProcess.start('worker', WORKER_MAIN, env);
     try {
       const [, url = ''] = await api.waitFor(/"url":"(http:\/\/[^"]+)","msg":"api listening on /);
       const startedMs = Date.now();

@@ -24,13 +24,22 @@ export const API_NODE_FLAGS: readonly string[] = ['--initial-old-space-size=64']
  */
 export const WORKER_NODE_FLAGS: readonly string[] = ['--initial-old-space-size=64'];
 
+/** What each built app is started with wherever it runs for real (see compose-file e2e). */
+const PRODUCTION_NODE_FLAGS = new Map([
+  [API_MAIN, API_NODE_FLAGS],
+  [WORKER_MAIN, WORKER_NODE_FLAGS],
+]);
+
 export interface ProcessOptions {
   /**
    * How much of the output to keep, from the end. Tests keep every log line of a long suite;
    * the benchmark, which is also the load generator, keeps a short tail to spare the CPU.
    */
   keepChars?: number;
-  /** Flags for node itself, before the script (such as API_NODE_FLAGS or WORKER_NODE_FLAGS). */
+  /**
+   * Flags for node itself, before the script. By default the built api and worker get the
+   * flags production starts them with (API_NODE_FLAGS, WORKER_NODE_FLAGS), other scripts none.
+   */
   nodeFlags?: readonly string[];
 }
 
@@ -52,14 +61,14 @@ export class ServiceProcess {
     this.exited = new Promise((resolve) => child.once('exit', (code) => resolve(code)));
   }
 
-  /** A Node script, such as API_MAIN or WORKER_MAIN. */
+  /** A Node script, such as API_MAIN or WORKER_MAIN (with its production flags). */
   static start(
     name: string,
     main: string,
     env: NodeJS.ProcessEnv,
     options: ProcessOptions = {},
   ): ServiceProcess {
-    const flags = options.nodeFlags ?? [];
+    const flags = options.nodeFlags ?? PRODUCTION_NODE_FLAGS.get(main) ?? [];
     return ServiceProcess.spawn(name, process.execPath, [...flags, main], env, options);
   }
 

@@ -1,12 +1,6 @@
 import { Client } from '@imgcls/client';
 import { assertRedisUp, deleteKeysWithPrefix, TEST_REDIS_URL, testPrefix } from '@imgcls/testing';
-import {
-  API_MAIN,
-  API_NODE_FLAGS,
-  ServiceProcess,
-  WORKER_MAIN,
-  WORKER_NODE_FLAGS,
-} from '@imgcls/testing';
+import { API_MAIN, ServiceProcess, WORKER_MAIN } from '@imgcls/testing';
 
 export interface StackOptions {
   /** Model manifest name; the test model unless a suite needs a real one. */
@@ -54,14 +48,12 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   };
   const workers: ServiceProcess[] = [];
   const startWorker = async () => {
-    const worker = ServiceProcess.start(`worker-${workers.length + 1}`, WORKER_MAIN, env, {
-      nodeFlags: WORKER_NODE_FLAGS,
-    });
+    const worker = ServiceProcess.start(`worker-${workers.length + 1}`, WORKER_MAIN, env);
     workers.push(worker);
     await worker.waitFor(/"msg":"worker ready"/);
     return worker;
   };
-  const api = ServiceProcess.start('api', API_MAIN, env, { nodeFlags: API_NODE_FLAGS });
+  const api = ServiceProcess.start('api', API_MAIN, env);
   try {
     await Promise.all(Array.from({ length: options.workers ?? 1 }, startWorker));
     const [, url = ''] = await api.waitFor(/"url":"(http:\/\/[^"]+)","msg":"api listening on /);
