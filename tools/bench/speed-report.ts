@@ -1,8 +1,6 @@
 import { SPEEDUP_MIN_RUNS, SPEEDUP_TARGET, type ModelSpeed } from './speed-comparison';
 import { table } from './report';
-import type { TargetCheck } from './target-check';
-
-const ms = (value: number) => (Number.isFinite(value) ? value.toFixed(1) : '—');
+import { fixed1 as ms, type TargetCheck } from './target-check';
 
 /** The models side by side: one thread, batch 1, alternating, and each against the first. */
 export function speedTable(speeds: readonly ModelSpeed[]): string {
