@@ -11,8 +11,8 @@ import {
   DEFAULT_RECIPE,
   displayPath,
   loadModelManifest,
+  isWeightBits,
   WEIGHT_BITS,
-  type WeightBits,
 } from '@imgcls/models';
 import type { CalibrationSelect } from './calibration-images';
 import { quantizeModel } from './quantize-model';
@@ -55,7 +55,7 @@ function readOptions(argv: string[]) {
     throw new Error(`--percentile must be a number in [90, 100], got "${values.percentile}"`);
   }
   const weightBits = Number(values['weight-bits']);
-  if (!(WEIGHT_BITS as readonly number[]).includes(weightBits)) {
+  if (!isWeightBits(weightBits)) {
     throw new Error(
       `--weight-bits must be ${WEIGHT_BITS.join(' or ')}, got "${values['weight-bits']}"`,
     );
@@ -64,7 +64,7 @@ function readOptions(argv: string[]) {
   const recipe = {
     method: 'percentile' as const,
     percentile,
-    weightBits: weightBits as WeightBits,
+    weightBits,
     keepFloat,
   };
   return { ...values, model: values.model, calibration: values.calibration, recipe };

@@ -14,6 +14,7 @@ export { displayPath } from './display-path';
 export {
   CALIBRATION_SELECTS,
   DEFAULT_RECIPE,
+  isWeightBits,
   selectCalibration,
   WEIGHT_BITS,
   type CalibrationSelect,

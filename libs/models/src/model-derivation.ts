@@ -18,6 +18,9 @@ export interface QuantizeRecipe {
 export const WEIGHT_BITS = [7, 8] as const;
 export type WeightBits = (typeof WEIGHT_BITS)[number];
 
+export const isWeightBits = (bits: number): bits is WeightBits =>
+  (WEIGHT_BITS as readonly number[]).includes(bits);
+
 /** How the sorted calibration images are thinned: all, or every second from the 1st or 2nd. */
 export const CALIBRATION_SELECTS = ['all', 'even', 'odd'] as const;
 export type CalibrationSelect = (typeof CALIBRATION_SELECTS)[number];
@@ -51,9 +54,9 @@ export const DEFAULT_RECIPE: QuantizeRecipe = {
 
 function readWeightBits(recipe: FieldReader): WeightBits {
   const bits = recipe.positiveInteger('weightBits');
-  if (!(WEIGHT_BITS as readonly number[]).includes(bits))
+  if (!isWeightBits(bits))
     recipe.fail('weightBits', `must be ${WEIGHT_BITS.join(' or ')}, got ${bits}`);
-  return bits as WeightBits;
+  return bits;
 }
 
 export function readDerivation(fields: FieldReader): ModelDerivation {
