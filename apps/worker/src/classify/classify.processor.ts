@@ -13,7 +13,7 @@ import type IORedis from 'ioredis';
 import type { Logger } from 'pino';
 import type { WorkerMetrics } from '../metrics/worker-metrics';
 import type { Classifier } from '../model/classifier';
-import { withinBudget } from './job-budget';
+import { withinBudget, type JobBudget } from './job-budget';
 
 export type ClassifyJob = Job<ClassifyJobData, ClassifyResult>;
 
@@ -52,8 +52,8 @@ export class ClassifyProcessor {
     const id = job.id ?? '';
     this.inHand.add(id);
     try {
-      return await withinBudget(this.deps.processingTimeoutMs, (signal) =>
-        this.classify(job, startedAtMs, signal),
+      return await withinBudget(this.deps.processingTimeoutMs, (budget) =>
+        this.classify(job, startedAtMs, budget),
       );
     } catch (error) {
       const log = this.deps.logger.child({ job_id: job.id, request_id: job.data.requestId });
@@ -94,7 +94,7 @@ export class ClassifyProcessor {
   private async classify(
     job: ClassifyJob,
     startedAtMs: number,
-    signal: AbortSignal,
+    budget: JobBudget,
   ): Promise<ClassifyResult> {
     const { redis, classifier, labels, manifest, maxImagePixels, processingTimeoutMs } = this.deps;
     // Under overload, computing an answer its caller stopped waiting for only makes it worse.
@@ -113,7 +113,7 @@ export class ClassifyProcessor {
       maxInputPixels: maxImagePixels,
       decodeTimeoutS: Math.ceil(processingTimeoutMs / 1000),
     });
-    signal.throwIfAborted(); // over budget: its caller has its answer, the model is spared
+    budget.check(); // over budget: its caller has its answer, the model is spared
     const inferStartMs = performance.now();
     const logits = await classifier.run(input);
     const inferEndMs = performance.now();
