@@ -44,10 +44,13 @@ export async function loadModel(
   const classifier =
     config.inferenceThreads > 0
       ? await InferencePool.start(
-          config.inferenceThreads,
+          {
+            sessions: config.inferenceThreads,
+            intraOpThreads: config.intraOpThreads,
+            loneJobThreads: config.loneJobThreads,
+          },
           modelPath,
           manifest,
-          options,
           onModelFailure,
         )
       : await OnnxClassifier.load(modelPath, manifest, options).then(async (loaded) => {

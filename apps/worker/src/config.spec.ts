@@ -10,6 +10,9 @@ describe('loadWorkerConfig', () => {
     expect(config.modelsDir).toBe(resolve('models'));
     expect(config.inferenceThreads).toBe(availableParallelism());
     expect(config.intraOpThreads).toBe(1);
+    expect(config.loneJobThreads).toBe(availableParallelism());
+    expect(loadWorkerConfig({ INFERENCE_THREADS: '1' }).loneJobThreads).toBe(1);
+    expect(loadWorkerConfig({ LONE_JOB_THREADS: '0' }).loneJobThreads).toBe(0);
     expect(config.concurrency).toBe(2 * availableParallelism());
     expect(loadWorkerConfig({ INFERENCE_THREADS: '0' }).concurrency).toBe(2);
     expect(loadWorkerConfig({ WORKER_CONCURRENCY: '3' }).concurrency).toBe(3);
@@ -28,7 +31,9 @@ describe('the documented configuration', () => {
     expect(loadWorkerConfig(envExample())).toEqual(loadWorkerConfig({}));
     for (const name of WORKER_VARIABLES) {
       // Their defaults depend on the machine's cores, so .env.example names them in comments.
-      const perMachine = ['INFERENCE_THREADS', 'WORKER_CONCURRENCY'].includes(name);
+      const perMachine = ['INFERENCE_THREADS', 'WORKER_CONCURRENCY', 'LONE_JOB_THREADS'].includes(
+        name,
+      );
       const documented = perMachine || name in envExample();
       expect([name, documented, readmeVariables().has(name)]).toEqual([name, true, true]);
     }

@@ -24,6 +24,11 @@ export interface WorkerConfig {
   readonly inferenceThreads: number;
   /** onnxruntime intra-op threads per session. */
   readonly intraOpThreads: number;
+  /**
+   * Intra-op threads of one more session, for a job that finds every other session idle, so
+   * that a lone request uses all the worker's cores; not above `intraOpThreads`: no such session.
+   */
+  readonly loneJobThreads: number;
   /** Decoder limit; the api checks the header first, this guards the worker on its own. */
   readonly maxImagePixels: number;
   /**
@@ -58,6 +63,8 @@ const WORKER_ENV = {
   // per session, so one decodes while the other computes.
   INFERENCE_THREADS: count({ default: availableParallelism() }),
   INTRA_OP_THREADS: positiveInt({ default: 1 }),
+  // Default: the cores the sessions use together (docs/benchmarks.md, a lone job).
+  LONE_JOB_THREADS: count({ default: undefined, example: '2' }),
   WORKER_CONCURRENCY: positiveInt({ default: undefined, example: '4' }),
   // A 40-MP progressive JPEG (a shared photo enlarged) decodes in ~0.5 s of CPU; see docs/benchmarks.md.
   JOB_PROCESSING_TIMEOUT_MS: positiveInt({ default: 10_000, example: '10000' }),
@@ -84,6 +91,7 @@ export function loadWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerCo
     concurrency: e.WORKER_CONCURRENCY ?? 2 * Math.max(1, e.INFERENCE_THREADS),
     intraOpThreads: e.INTRA_OP_THREADS,
     inferenceThreads: e.INFERENCE_THREADS,
+    loneJobThreads: e.LONE_JOB_THREADS ?? e.INFERENCE_THREADS * e.INTRA_OP_THREADS,
     maxImagePixels: e.MAX_IMAGE_PIXELS,
     jobProcessingTimeoutMs: e.JOB_PROCESSING_TIMEOUT_MS,
     lockDurationMs: e.LOCK_DURATION_MS,

@@ -3,26 +3,46 @@ import type { Classifier } from './classifier';
 import { InferenceThread } from './inference-thread';
 import type { SessionOptions } from './onnx-classifier';
 
+export interface PoolOptions {
+  /** Inference threads, each with its own session of `intraOpThreads`. */
+  sessions: number;
+  intraOpThreads: number;
+  /** Intra-op threads of the lone-job session; not above `intraOpThreads`: there is none. */
+  loneJobThreads: number;
+}
+
 /**
  * Several inference threads in one process, each with its own session: one process can use
  * every core without ONNX Runtime's intra-op threads synchronising on each layer. A run goes
  * to the thread with the fewest runs waiting.
+ *
+ * A run that finds every session idle goes instead to one more session whose intra-op threads
+ * span the cores the others use, so a lone request is not held to one core. Under load it is
+ * not used, and the single-threaded sessions keep the throughput (docs/benchmarks.md).
  */
 export class InferencePool implements Classifier {
-  private constructor(private readonly threads: InferenceThread[]) {}
+  private constructor(
+    private readonly threads: InferenceThread[],
+    private readonly lone: InferenceThread | undefined,
+  ) {}
 
   static async start(
-    size: number,
+    options: PoolOptions,
     path: string,
     manifest: ModelManifest,
-    options: SessionOptions,
     onFailure: (error: Error) => void,
   ): Promise<InferencePool> {
     // One at a time: each warms up alone, so start-up stays within the memory of one session.
+    const start = (session: SessionOptions) =>
+      InferenceThread.start(path, manifest, session, onFailure);
     const threads: InferenceThread[] = [];
-    for (let i = 0; i < size; i++)
-      threads.push(await InferenceThread.start(path, manifest, options, onFailure));
-    return new InferencePool(threads);
+    for (let i = 0; i < options.sessions; i++)
+      threads.push(await start({ intraOpThreads: options.intraOpThreads }));
+    const lone =
+      options.loneJobThreads > options.intraOpThreads
+        ? await start({ intraOpThreads: options.loneJobThreads, spinning: false })
+        : undefined;
+    return new InferencePool(threads, lone);
   }
 
   get imageLength(): number {
@@ -34,14 +54,12 @@ export class InferencePool implements Classifier {
   }
 
   run(image: Float32Array): Promise<Float32Array> {
-    const idlest = this.threads.reduce((best, thread) =>
-      thread.waiting < best.waiting ? thread : best,
-    );
-    return idlest.run(image);
+    return chooseThread(this.threads, this.lone).run(image);
   }
 
   async release(): Promise<void> {
-    await Promise.all(this.threads.map((thread) => thread.release()));
+    const all = this.lone ? [...this.threads, this.lone] : this.threads;
+    await Promise.all(all.map((thread) => thread.release()));
   }
 
   private first(): InferenceThread {
@@ -49,4 +67,19 @@ export class InferencePool implements Classifier {
     if (!thread) throw new Error('the inference pool has no thread');
     return thread;
   }
+}
+
+/**
+ * The lone-job session when it and every other session are idle; otherwise the session with
+ * the fewest runs waiting (the first of equals).
+ */
+export function chooseThread<T extends { readonly waiting: number }>(
+  threads: readonly T[],
+  lone: T | undefined,
+): T {
+  const idle = (thread: T) => thread.waiting === 0;
+  if (lone && idle(lone) && threads.every(idle)) return lone;
+  const [first, ...rest] = threads;
+  if (!first) throw new Error('the inference pool has no thread');
+  return rest.reduce((best, thread) => (thread.waiting < best.waiting ? thread : best), first);
 }

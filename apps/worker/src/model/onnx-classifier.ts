@@ -7,6 +7,11 @@ import type { Classifier } from './classifier';
 
 export interface SessionOptions {
   intraOpThreads: number;
+  /**
+   * Whether intra-op threads spin between operators (onnxruntime's default) or sleep. A session
+   * that shares its cores with others should not spin: the spinning takes their CPU.
+   */
+  spinning?: boolean;
 }
 
 /**
@@ -38,6 +43,9 @@ export class OnnxClassifier implements Classifier {
       executionMode: 'sequential',
       intraOpNumThreads: options.intraOpThreads,
       interOpNumThreads: 1,
+      ...(options.spinning === false
+        ? { extra: { session: { intra_op: { allow_spinning: '0' } } } }
+        : {}),
     });
     const missing = [
       session.inputNames.includes(manifest.input.name)
