@@ -1,8 +1,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { assetDirs, DEFAULT_RECIPE, loadModelManifest } from '@imgcls/models';
-import { int8DotProductFlags, REPO_ROOT, samplePhotos, sharedDir } from '@imgcls/testing';
+import { assetDirs, DEFAULT_RECIPE, int8DotProductFlags, loadModelManifest } from '@imgcls/models';
+import { REPO_ROOT, samplePhotos, sharedDir } from '@imgcls/testing';
 import { dequantizeFile } from './dequantize-file';
 import { agreementBetween, preprocessPhotos, scorePhotos } from './photo-accuracy';
 import { quantizeModel } from './quantize-model';

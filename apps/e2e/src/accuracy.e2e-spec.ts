@@ -1,10 +1,6 @@
 import { readFile } from 'node:fs/promises';
-import {
-  int8DotProductFlags,
-  referenceMobileNetTop1,
-  samplePhotos,
-  type SamplePhoto,
-} from '@imgcls/testing';
+import { int8DotProductFlags } from '@imgcls/models';
+import { referenceMobileNetTop1, samplePhotos, type SamplePhoto } from '@imgcls/testing';
 import { mapConcurrent } from './support/concurrency';
 import { startStack, type Stack } from './support/stack';
 

@@ -1,7 +1,11 @@
 import { readFile } from 'node:fs/promises';
-import { assetDirs, loadModelManifest, selectCalibration } from '@imgcls/models';
 import {
+  assetDirs,
   int8DotProductFlags,
+  loadModelManifest,
+  selectCalibration,
+} from '@imgcls/models';
+import {
   median,
   REPO_ROOT,
   referencePredictions,

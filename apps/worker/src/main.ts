@@ -1,5 +1,6 @@
 import { CLASSIFY_QUEUE } from '@imgcls/contracts';
 import { listenError, loggedReconnect, onShutdownSignal, runMain } from '@imgcls/env';
+import { int8WeightsWarning } from '@imgcls/models';
 import { configureDecoder } from '@imgcls/preprocessing';
 import IORedis from 'ioredis';
 import pino, { type Logger } from 'pino';
@@ -22,6 +23,8 @@ async function main(): Promise<void> {
   // go to other workers when their locks lapse, and its supervisor starts a fresh one.
   const model = await loadModel(config, fatal(logger, 'the model thread died; exiting'));
   logger.info({ model: model.description }, 'model loaded');
+  const int8Warning = int8WeightsWarning(model.manifest);
+  if (int8Warning !== undefined) logger.warn(int8Warning);
   // `npm run check:model`: the manifest, the files, their checksums and a warm-up run, no Redis.
   if (process.argv.includes('--check-model')) {
     await model.classifier.release();

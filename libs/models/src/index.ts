@@ -11,6 +11,7 @@ export {
   type VerifyHint,
 } from './checksum';
 export { displayPath } from './display-path';
+export { int8DotProductFlags, int8WeightsWarning } from './cpu-features';
 export {
   CALIBRATION_SELECTS,
   DEFAULT_RECIPE,

@@ -1,4 +1,3 @@
-export * from './cpu-features';
 export * from './docs';
 export * from './free-port';
 export * from './hostile-checkpoints';
