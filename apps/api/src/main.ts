@@ -10,8 +10,11 @@ async function main(): Promise<void> {
   if (process.argv.includes('--check-env')) return;
   const logger = createApiLogger(config.logLevel);
   const app = await createApp(config, logger);
-  await app.listen(config.port, config.host).catch(async (error: unknown) => {
-    await app.close();
+  // Not listening, it holds nothing to drain: runMain prints the line and exits. Closing the
+  // app here raced BullMQ (5.81): a queue closed while its connection still starts up has its
+  // listeners removed before that start-up fails, and the unheard 'error' crashed the process
+  // with a stack trace instead of this line.
+  await app.listen(config.port, config.host).catch((error: unknown) => {
     throw listenError(error, 'PORT', config.port, config.host);
   });
   // The real address, so that PORT=0 (tests) can be read back; the URL ends the line for
