@@ -17,7 +17,7 @@ function clipBound(clip: onnx.INodeProto, index: GraphIndex, i: 1 | 2): number |
  * the bounds (TFLite does the same), not a percentile inside them. A float copy of an INT8 model
  * that keeps each integer saturation as a Clip (npm run dequantize --saturation all) is thereby
  * quantized back onto its own grids: the zoo MobileNetV2's re-quantized copy went from 92.5% to
- * 99.5% agreement with the zoo model on the 200 shared photos (Zen 5 EPYC, AVX-512 VNNI).
+ * 99.5% agreement with the zoo model on the 200 shared photos (Zen 4 EPYC, AVX-512 VNNI).
  */
 export function clipBoundedRanges(
   graph: onnx.IGraphProto,

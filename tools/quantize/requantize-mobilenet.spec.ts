@@ -18,7 +18,7 @@ import { quantizeModel } from './quantize-model';
  * Where the int8 kernels have an exact 8-bit dot product (VNNI, AMX), the zoo file itself gives
  * the reference's answers, and so can ours: 8-bit weights land on the zoo's grid (every channel
  * of it reaches ±127), and each Clip's bounds give back the zoo's activation grids. Measured on
- * a Zen 5 EPYC (AVX-512 VNNI): 85.0% top-1, 99.5% agreement. Without one, onnxruntime's kernels
+ * a Zen 4 EPYC (AVX-512 VNNI): 85.0% top-1, 99.5% agreement. Without one, onnxruntime's kernels
  * saturate 16-bit pair sums of 8-bit weights and the zoo file itself scores 77.0% with 81.5%
  * agreement there (tools/README.md); a model on the same grids is not expected to do better, so
  * the bounds there are those of the zoo file's own accuracy test (accuracy.e2e-spec.ts).

@@ -12,7 +12,7 @@ export interface QuantizedConstant {
  * The largest |q|: 127 with 8 bits, 63 with 7 (onnxruntime's `reduce_range`). Without VNNI, x86
  * int8 kernels multiply uint8 × int8 pairs with vpmaddubsw, which saturates at 32767:
  * 2 × 255 × 127 overflows, 2 × 255 × 63 does not. With VNNI (or AMX) the dot product is exact
- * and the 8th bit halves the rounding noise: on a Zen 5 EPYC (AVX-512 VNNI) the INT8 test
+ * and the 8th bit halves the rounding noise: on a Zen 4 EPYC (AVX-512 VNNI) the INT8 test
  * model's median |Δp| against fp32 went 0.037 → 0.021, and only 8 bits reproduce the zoo
  * MobileNetV2's weights (every channel of it reaches ±127).
  */

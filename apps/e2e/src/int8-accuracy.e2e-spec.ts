@@ -23,7 +23,7 @@ import { startStack, type Stack } from './support/stack';
  * evaluates on the others.
  *
  * The issue asks for a median |Δp| ≤ 0.02; that is the bound on CPUs with an exact 8-bit dot
- * product (VNNI, AMX). Measured through this stack on a Zen 5 EPYC (AVX-512 VNNI): 100%
+ * product (VNNI, AMX). Measured through this stack on a Zen 4 EPYC (AVX-512 VNNI): 100%
  * agreement, median |Δp| 0.0166 since the quantizer equalizes the channels of each Concat input
  * (0.0206 before, 0.037 with the former 7-bit weights; docs/benchmarks.md). The 8-bit weights
  * are meant for such CPUs; without one, x86 kernels saturate 16-bit pair sums of them: an

@@ -10,7 +10,7 @@ const REFRESH_MS = 1_000;
  * the shared Redis, so a rate there covers them all, and the two numbers add 44 bytes to a
  * 390-byte beat. Reading them costs this api one O(workers) script a second, whatever the
  * request rate: 12 µs of Redis time with two workers, 55 µs with fifty (1000 reads, Redis
- * commandstats, AMD EPYC Zen 5). Reading them inside the reservation script instead would
+ * commandstats, AMD EPYC Zen 4). Reading them inside the reservation script instead would
  * cost that, plus a JSON decode per worker, on every request. Counting completions from
  * QueueEvents would be free, but it measures the arrival rate while the workers are not
  * saturated (a burst after a quiet minute would be refused for nothing), and knows no slots.
