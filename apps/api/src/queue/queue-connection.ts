@@ -8,6 +8,14 @@ import { queueUnreachable, redisFailure } from './redis-failure';
 
 /** A Redis call that takes longer than this is treated as Redis being away. */
 const REDIS_CALL_TIMEOUT_MS = 5_000;
+/** At shutdown, how long a BullMQ client still starting may take to finish before it is closed. */
+const START_WAIT_MS = 2_000;
+
+/** A BullMQ Queue or QueueEvents, as the connection closes it. */
+interface BullClient {
+  waitUntilReady(): Promise<unknown>;
+  close(): Promise<void>;
+}
 
 /**
  * The api's connection to the queue's Redis: the one that reports reconnect attempts, runs
@@ -22,7 +30,7 @@ export class QueueConnection implements OnApplicationShutdown {
   readonly redis: IORedis;
   /** For BullMQ's clients: they back off silently, as this connection reports each attempt. */
   readonly bullmq: RedisOptions;
-  private readonly closers: (() => Promise<unknown>)[] = [];
+  private readonly clients: BullClient[] = [];
 
   constructor(@Inject(API_CONFIG) config: ApiConfig) {
     const failFast = { enableOfflineQueue: false, maxRetriesPerRequest: 1 };
@@ -36,8 +44,8 @@ export class QueueConnection implements OnApplicationShutdown {
   }
 
   /** Closes `client` before this connection, when the app shuts down. */
-  closeFirst(client: { close(): Promise<void> }): void {
-    this.closers.push(() => client.close());
+  closeFirst(client: BullClient): void {
+    this.clients.push(client);
   }
 
   async ping(): Promise<boolean> {
@@ -75,11 +83,29 @@ export class QueueConnection implements OnApplicationShutdown {
   }
 
   async onApplicationShutdown(): Promise<void> {
-    const closing = Promise.allSettled(this.closers.map((close) => close()));
+    const redisUp = this.redis.status === 'ready';
+    const closing = Promise.allSettled(this.clients.map((client) => close(client, redisUp)));
     // With Redis away there is nothing to close cleanly, and waiting would hang the stop.
-    if (this.redis.status === 'ready') await closing;
+    if (redisUp) await closing;
     // Once ended, its socket is closed: disconnect() would wait 2 s for a 'close' that never
     // comes, holding the process (a second app.close(), or Jest after the tests) that long.
     if (this.redis.status !== 'end') this.redis.disconnect();
   }
+}
+
+/**
+ * Closes a BullMQ client, first letting it finish starting while Redis answers. BullMQ 5.81
+ * drops its connection's listeners when closed, so a start-up command that then fails
+ * ("Connection is closed") is an 'error' event nobody hears, which crashes the process: a
+ * SIGTERM in an api's first few hundred milliseconds did. Bounded, for a Redis that stops
+ * answering meanwhile.
+ */
+async function close(client: BullClient, redisUp: boolean): Promise<void> {
+  if (redisUp) {
+    let timer: NodeJS.Timeout | undefined;
+    const bound = new Promise<void>((resolve) => (timer = setTimeout(resolve, START_WAIT_MS)));
+    await Promise.race([client.waitUntilReady().catch(() => undefined), bound]);
+    clearTimeout(timer);
+  }
+  await client.close();
 }
