@@ -1,4 +1,12 @@
-import { API_MAIN, ServiceProcess, TEST_REDIS_URL, WORKER_MAIN, testPrefix } from '@imgcls/testing';
+import {
+  API_MAIN,
+  deleteKeysWithPrefix,
+  ServiceProcess,
+  TEST_REDIS_URL,
+  WORKER_MAIN,
+  testPrefix,
+} from '@imgcls/testing';
+import { readdir, readFile } from 'node:fs/promises';
 import { sleep } from './support/concurrency';
 import { classifySync, photo } from './support/jobs';
 import { freePort } from '@imgcls/testing';
@@ -145,4 +153,50 @@ describe('Redis unreachable from the start', () => {
       await Promise.all([api.stop('SIGKILL'), worker.stop('SIGKILL')]);
     }
   });
+});
+
+/** Each thread's nice value, by thread id, from /proc (Linux). */
+async function niceByThread(pid: number): Promise<Map<number, number>> {
+  const nice = new Map<number, number>();
+  for (const tid of await readdir(`/proc/${pid}/task`)) {
+    const stat = await readFile(`/proc/${pid}/task/${tid}/stat`, 'utf8');
+    // After the command name in parentheses: field 3 (state) onwards; nice is field 19.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    nice.set(Number(tid), Number(fields[19 - 3]));
+  }
+  return nice;
+}
+
+describe('the threads that run the model yield the CPU (mobilenetv2-12-int8)', () => {
+  it.each([
+    ['10 (the default)', {}, 10],
+    ['0', { INFERENCE_NICE: '0' }, 0],
+  ])(
+    'INFERENCE_NICE=%s is added to their nice value, and theirs only',
+    async (_, extra, increment) => {
+      const prefix = testPrefix('nice');
+      const env = {
+        ...workerEnv(TEST_REDIS_URL, prefix, 'mobilenetv2-12-int8'),
+        INFERENCE_THREADS: '2',
+        LONE_JOB_THREADS: '2',
+        ...extra,
+      };
+      const worker = ServiceProcess.start('worker', WORKER_MAIN, env);
+      try {
+        await worker.waitFor(/"msg":"worker ready"/);
+        const pid = worker.child.pid ?? -1;
+        const nice = await niceByThread(pid);
+        const base = nice.get(pid) ?? NaN;
+        const raised = [...nice.values()].filter((value) => value === base + increment);
+        // Two sessions and the lone-job session, each on its own thread, and the lone session's
+        // second intra-op thread, which onnxruntime started from its thread.
+        if (increment > 0) expect(raised).toHaveLength(4);
+        expect(Math.max(...nice.values())).toBe(base + increment);
+        expect(nice.size).toBeGreaterThan(8); // the main thread, libuv's pool, V8's helpers
+      } finally {
+        await worker.stop();
+        await deleteKeysWithPrefix(prefix);
+      }
+    },
+  );
 });

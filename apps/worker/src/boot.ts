@@ -48,6 +48,7 @@ export async function loadModel(
             sessions: config.inferenceThreads,
             intraOpThreads: config.intraOpThreads,
             loneJobThreads: config.loneJobThreads,
+            niceIncrement: config.inferenceNice,
           },
           modelPath,
           manifest,

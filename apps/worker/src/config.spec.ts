@@ -17,11 +17,16 @@ describe('loadWorkerConfig', () => {
     expect(loadWorkerConfig({ INFERENCE_THREADS: '0' }).concurrency).toBe(2);
     expect(loadWorkerConfig({ WORKER_CONCURRENCY: '3' }).concurrency).toBe(3);
     expect(config.lockDurationMs).toBeGreaterThan(config.stalledIntervalMs);
+    expect(config.inferenceNice).toBe(10);
+    expect(loadWorkerConfig({ INFERENCE_NICE: '0' }).inferenceNice).toBe(0);
   });
 
   it('refuses a bad variable with its fix', () => {
     expect(() => loadWorkerConfig({ WORKER_CONCURRENCY: '0' })).toThrow(
       'WORKER_CONCURRENCY="0" must be a whole number ≥ 1',
+    );
+    expect(() => loadWorkerConfig({ INFERENCE_NICE: '20' })).toThrow(
+      'INFERENCE_NICE="20" must be a whole number from 0 to 19',
     );
   });
 });

@@ -9,6 +9,12 @@ export interface PoolOptions {
   intraOpThreads: number;
   /** Intra-op threads of the lone-job session; not above `intraOpThreads`: there is none. */
   loneJobThreads: number;
+  /**
+   * Added to the nice value of every thread that runs the model (Linux: those threads only).
+   * When the cores are busy, the event loops that talk to Redis, decode and answer HTTP go
+   * first, and the model takes the rest: the same work, in a better order (docs/benchmarks.md).
+   */
+  niceIncrement: number;
 }
 
 /**
@@ -34,7 +40,7 @@ export class InferencePool implements Classifier {
   ): Promise<InferencePool> {
     // One at a time: each warms up alone, so start-up stays within the memory of one session.
     const start = (session: SessionOptions) =>
-      InferenceThread.start(path, manifest, session, onFailure);
+      InferenceThread.start(path, manifest, session, options.niceIncrement, onFailure);
     const threads: InferenceThread[] = [];
     for (let i = 0; i < options.sessions; i++)
       threads.push(await start({ intraOpThreads: options.intraOpThreads }));

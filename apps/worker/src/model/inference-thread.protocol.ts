@@ -6,6 +6,8 @@ export interface InferenceThreadData {
   path: string;
   manifest: ModelManifest;
   options: SessionOptions;
+  /** Added to the thread's nice value before the session starts its own threads. */
+  niceIncrement: number;
 }
 
 export type ToInferenceThread = { type: 'run'; id: number; input: Float32Array };

@@ -37,14 +37,18 @@ export class InferenceThread implements Classifier {
     worker.on('exit', (code) => this.fail(new Error(`the inference thread exited (${code})`)));
   }
 
-  /** `onFailure` hears of a thread that died after it started (not of `release`). */
+  /**
+   * `onFailure` hears of a thread that died after it started (not of `release`). The thread's
+   * nice value is raised by `niceIncrement` (see PoolOptions).
+   */
   static start(
     path: string,
     manifest: ModelManifest,
     options: SessionOptions,
+    niceIncrement: number,
     onFailure: (error: Error) => void,
   ): Promise<InferenceThread> {
-    const workerData: InferenceThreadData = { path, manifest, options };
+    const workerData: InferenceThreadData = { path, manifest, options, niceIncrement };
     const worker = new Worker(join(__dirname, 'inference-thread.worker.js'), { workerData });
     return new Promise((resolve, reject) => {
       worker.once('message', (message: FromInferenceThread) => {

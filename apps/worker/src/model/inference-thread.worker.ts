@@ -1,3 +1,4 @@
+import { getPriority, setPriority } from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
 import { OnnxClassifier } from './onnx-classifier';
 import type {
@@ -12,9 +13,11 @@ async function serve(): Promise<void> {
   if (!port) throw new Error('inference-thread.worker must run as a worker thread');
   const post = (message: FromInferenceThread, transfer: ArrayBuffer[] = []) =>
     port.postMessage(message, transfer);
-  const { path, manifest, options } = workerData as InferenceThreadData;
+  const { path, manifest, options, niceIncrement } = workerData as InferenceThreadData;
   let classifier: OnnxClassifier;
   try {
+    // Before the session exists: the intra-op threads it starts inherit the nice value.
+    lowerPriority(niceIncrement);
     classifier = await OnnxClassifier.load(path, manifest, options);
     await classifier.warmUp();
   } catch (error) {
@@ -43,6 +46,22 @@ async function serve(): Promise<void> {
       }
     });
   });
+}
+
+/**
+ * Raises this thread's nice value by `increment`, up to 19. On Linux the nice value belongs to
+ * each thread, so the process's other threads keep theirs. Raising it needs no privilege.
+ */
+function lowerPriority(increment: number): void {
+  if (increment === 0) return;
+  try {
+    setPriority(Math.min(19, getPriority() + increment));
+  } catch (error) {
+    const why = error instanceof Error ? error.message : String(error);
+    throw new Error(
+      `could not lower the inference threads' priority (${why}); set INFERENCE_NICE=0`,
+    );
+  }
 }
 
 void serve();
