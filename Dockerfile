@@ -33,7 +33,7 @@ HEALTHCHECK --interval=10s --timeout=3s --start-period=10s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:5000/health/live').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
 # Exec form: node is PID 1's child-free process and receives SIGTERM itself.
 # --initial-old-space-size: see API_NODE_FLAGS in libs/testing/src/service-process.ts.
-CMD ["node", "--initial-old-space-size=64", "dist/apps/api/main.js"]
+CMD ["node", "--initial-old-space-size=128", "dist/apps/api/main.js"]
 
 FROM runtime AS worker
 COPY --from=build /app/dist/apps/worker ./dist/apps/worker

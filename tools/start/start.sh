@@ -20,5 +20,5 @@ if [ "$bad" -ne 0 ]; then
 fi
 
 exec concurrently --kill-others-on-fail --names api,worker \
-  "node --initial-old-space-size=64 dist/apps/api/main.js" \
+  "node --initial-old-space-size=128 dist/apps/api/main.js" \
   "node --initial-old-space-size=64 dist/apps/worker/main.js"

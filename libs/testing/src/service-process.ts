@@ -9,11 +9,13 @@ export const WORKER_MAIN = join(REPO_ROOT, 'dist/apps/worker/main.js');
 /**
  * The Node flags the api runs with wherever it is started (package.json's scripts and the
  * Dockerfile's api CMD; the compose-file e2e suite checks both): an old generation that starts
- * at 64 MB, so that the objects of requests waiting for their results, promoted before they
- * die, no longer set off a full GC every half second (docs/benchmarks.md: −25% of the api's
- * CPU per request). Tests and the benchmark start the api with them too.
+ * at 128 MB, so that the objects of requests waiting for their results, promoted before they
+ * die, do not set off a full GC every half second. V8 counts the Buffers allocated since the
+ * last full GC against that limit too, ~0.4 MB per upload (socket chunks, the file, the Redis
+ * command), so at 64 MB a full GC still came every second at 60 uploads/s (docs/benchmarks.md:
+ * 128 MB takes 10–15% off the api’s CPU per request). Tests and the benchmark use them too.
  */
-export const API_NODE_FLAGS: readonly string[] = ['--initial-old-space-size=64'];
+export const API_NODE_FLAGS: readonly string[] = ['--initial-old-space-size=128'];
 
 /**
  * The worker's Node flags, set in the same places as the api's, for the same reason: a job's
