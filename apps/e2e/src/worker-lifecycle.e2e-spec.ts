@@ -187,11 +187,12 @@ describe('the threads that run the model yield the CPU (mobilenetv2-12-int8)', (
         const pid = worker.child.pid ?? -1;
         const nice = await niceByThread(pid);
         const base = nice.get(pid) ?? NaN;
-        const raised = [...nice.values()].filter((value) => value === base + increment);
+        const expected = Math.min(19, base + increment); // nice values stop at 19
+        const raised = [...nice.values()].filter((value) => value === expected);
         // Two sessions and the lone-job session, each on its own thread, and the lone session's
         // second intra-op thread, which onnxruntime started from its thread.
         if (increment > 0) expect(raised).toHaveLength(4);
-        expect(Math.max(...nice.values())).toBe(base + increment);
+        expect(Math.max(...nice.values())).toBe(expected);
         expect(nice.size).toBeGreaterThan(8); // the main thread, libuv's pool, V8's helpers
       } finally {
         await worker.stop();
