@@ -4,7 +4,7 @@ import sharp from 'sharp';
 import { isErrorBody } from '@imgcls/contracts';
 import { postRaw } from './support/http-outcome';
 import { classifySync, photo, submitAsync, waitForJob } from './support/jobs';
-import { cpuSeconds } from './support/process-cpu';
+import { cpuSeconds } from './support/proc-stat';
 import { startStack, type Stack } from './support/stack';
 
 /** What the worker may spend on an upload the api refuses: nothing beyond its idle loop. */

@@ -6,8 +6,8 @@ import {
   WORKER_MAIN,
   testPrefix,
 } from '@imgcls/testing';
-import { readdir, readFile } from 'node:fs/promises';
 import { sleep } from './support/concurrency';
+import { niceByThread } from './support/proc-stat';
 import { classifySync, photo } from './support/jobs';
 import { freePort } from '@imgcls/testing';
 import { PrivateRedis } from './support/private-redis';
@@ -154,18 +154,6 @@ describe('Redis unreachable from the start', () => {
     }
   });
 });
-
-/** Each thread's nice value, by thread id, from /proc (Linux). */
-async function niceByThread(pid: number): Promise<Map<number, number>> {
-  const nice = new Map<number, number>();
-  for (const tid of await readdir(`/proc/${pid}/task`)) {
-    const stat = await readFile(`/proc/${pid}/task/${tid}/stat`, 'utf8');
-    // After the command name in parentheses: field 3 (state) onwards; nice is field 19.
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    nice.set(Number(tid), Number(fields[19 - 3]));
-  }
-  return nice;
-}
 
 describe('the threads that run the model yield the CPU (mobilenetv2-12-int8)', () => {
   it.each([
