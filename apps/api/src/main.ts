@@ -10,10 +10,8 @@ async function main(): Promise<void> {
   if (process.argv.includes('--check-env')) return;
   const logger = createApiLogger(config.logLevel);
   const app = await createApp(config, logger);
-  // Not listening, it holds nothing to drain: runMain prints the line and exits. Closing the
-  // app here raced BullMQ (5.81): a queue closed while its connection still starts up has its
-  // listeners removed before that start-up fails, and the unheard 'error' crashed the process
-  // with a stack trace instead of this line.
+  // Not listening, it holds nothing to drain: runMain prints the line and exits at once, with
+  // no wait for the queues to finish starting (QueueConnection's shutdown would wait for them).
   await app.listen(config.port, config.host).catch((error: unknown) => {
     throw listenError(error, 'PORT', config.port, config.host);
   });
