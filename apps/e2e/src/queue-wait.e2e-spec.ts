@@ -5,6 +5,7 @@ import {
   workerRegistryKeys,
   type ClassifyResponse,
   type JobAccepted,
+  type WorkerHeartbeat,
 } from '@imgcls/contracts';
 import { TEST_REDIS_URL } from '@imgcls/testing';
 import IORedis from 'ioredis';
@@ -24,13 +25,13 @@ const BURST = 10;
 const SLOW_BODY = { pieces: 20, intervalMs: 250, timeoutMs: 120_000 };
 const BODY_MS = (SLOW_BODY.pieces - 1) * SLOW_BODY.intervalMs;
 
-/** The worker's heartbeat says how long its recent jobs held its slot (null before any). */
-async function reportedJobMs(prefix: string): Promise<number | null | undefined> {
+/** The worker's heartbeat: how long its recent jobs held its slot (null before any), and more. */
+async function heartbeatOf(prefix: string): Promise<WorkerHeartbeat | undefined> {
   const redis = new IORedis(TEST_REDIS_URL);
   try {
     const { expiries, beats } = workerRegistryKeys(prefix);
     const [beat] = (await redis.eval(READ_WORKERS_SCRIPT, 2, expiries, beats)) as string[];
-    return parseWorkerHeartbeat(beat ?? '')?.recent_job_ms;
+    return parseWorkerHeartbeat(beat ?? '');
   } finally {
     redis.disconnect();
   }
@@ -52,6 +53,9 @@ describe('MAX_QUEUE_WAIT_MS: a burst at a slow worker', () => {
         MAX_QUEUE_WAIT_MS: String(MAX_QUEUE_WAIT_MS),
         TEST_JOB_DELAY_MS: String(JOB_DELAY_MS),
         WORKER_CONCURRENCY: '1',
+        // More sessions than slots: the heartbeat still says one job runs at a time.
+        INFERENCE_THREADS: '2',
+        LONE_JOB_THREADS: '0',
         HEARTBEAT_INTERVAL_MS: '200',
         SYNC_TIMEOUT_MS: '120000',
         JOB_DEADLINE_MS: '120000',
@@ -71,7 +75,12 @@ describe('MAX_QUEUE_WAIT_MS: a burst at a slow worker', () => {
       expect(answer.status).toBe(200);
       warmUp.push(performance.now() - started);
     }
-    await eventually('the rate in the heartbeat', 10_000, () => reportedJobMs(stack.prefix));
+    const beat = await eventually('the rate in the heartbeat', 10_000, async () => {
+      const latest = await heartbeatOf(stack.prefix);
+      return latest?.recent_job_ms != null ? latest : undefined;
+    });
+    // Two sessions, but one slot: it runs one job at a time, and says so.
+    expect([beat.concurrency, beat.sessions]).toEqual([1, 1]);
     await sleep(2_500); // the api re-reads heartbeats every second, on a timer a busy CPU delays
 
     const { bytes, wnid } = await photo(10);

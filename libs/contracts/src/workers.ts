@@ -27,13 +27,24 @@ export const WorkerHeartbeatSchema = z.object({
   started_at: z.iso.datetime(),
   model: ModelDescriptionSchema,
   // Optional: a worker of an earlier release omits them and still counts as alive; the api's
-  // latency-budget admission then has no rate from it (apps/api/src/admission/queue-wait.ts).
+  // latency-budget admission then has no rate from it, or counts all its slots as running
+  // (apps/api/src/admission/queue-wait.ts).
   concurrency: z
     .number()
     .int()
     .min(1)
     .optional()
     .meta({ description: 'jobs this worker holds at once (WORKER_CONCURRENCY)' }),
+  sessions: z
+    .number()
+    .int()
+    .min(1)
+    .optional()
+    .meta({
+      description:
+        'jobs it runs through its model at once (INFERENCE_THREADS, at most its slots); ' +
+        'the jobs in its other slots are being decoded or wait for a session',
+    }),
   recent_job_ms: z
     .number()
     .positive()

@@ -27,13 +27,14 @@ export function refusal(
     };
   }
   if (limit === 'wait' && capacity.ratePerS !== undefined) {
-    const completions = completionsBeforeStart(depth, active, capacity.slots);
+    const completions = completionsBeforeStart(depth, active, capacity.sessions);
     const waitMs = estimatedWaitMs(completions, capacity.ratePerS);
     const retryAfterS = Math.max(1, Math.ceil((waitMs - config.maxQueueWaitMs) / 1000));
-    const slots = `${capacity.slots} slot${capacity.slots === 1 ? '' : 's'}`;
+    const sessions = `${capacity.sessions} session${capacity.sessions === 1 ? '' : 's'}`;
     const why =
       `a new job would wait about ${Math.round(waitMs)} ms for a worker (${depth} waiting or ` +
-      `arriving, ${active} running on ${slots}, ${capacity.ratePerS.toFixed(1)} jobs/s ` +
+      `arriving, ${active} in the workers' slots, run by ${sessions}, ` +
+      `${capacity.ratePerS.toFixed(1)} jobs/s ` +
       `lately); the limit is MAX_QUEUE_WAIT_MS=${config.maxQueueWaitMs}. Add workers, ` +
       'or raise MAX_QUEUE_WAIT_MS if a longer wait is acceptable';
     return { why, retryAfterS };

@@ -19,10 +19,10 @@ end
 /**
  * Reserve a place and `bytes` for an upload before its body is read. KEYS[5..7] are BullMQ's
  * wait list, prioritized and delayed sets: jobs already queued count with the uploads still
- * arriving. KEYS[8] is its active list, for the latency budget: the jobs that must leave a
- * slot before this one starts (queue-wait.ts completionsBeforeStart) may be at most ARGV[8]
- * (-1: no budget), with ARGV[7] slots. ARGV: id, bytes, expiry ms, now ms, max depth, max
- * bytes, slots, allowed completions.
+ * arriving. KEYS[8] is its active list, for the latency budget: the jobs that must end before
+ * this one's model starts (queue-wait.ts completionsBeforeStart) may be at most ARGV[8] (-1: no
+ * budget), with ARGV[7] sessions. ARGV: id, bytes, expiry ms, now ms, max depth, max bytes,
+ * sessions, allowed completions.
  * Returns {1} when admitted, {0, 'depth' | 'bytes' | 'wait', depth, queued bytes, active}.
  */
 export const RESERVE_SCRIPT = `${PURGE}

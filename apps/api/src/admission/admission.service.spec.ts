@@ -20,7 +20,7 @@ describe('AdmissionService', () => {
 
   async function start(
     env: Record<string, string>,
-    workers: Pick<WorkerHeartbeat, 'concurrency' | 'recent_job_ms'>[] = [],
+    workers: Pick<WorkerHeartbeat, 'concurrency' | 'sessions' | 'recent_job_ms'>[] = [],
     running: string[] = [],
   ): Promise<AdmissionService> {
     const stack = await openQueueStack(env);
@@ -74,25 +74,35 @@ describe('AdmissionService', () => {
       Array.from(
         { length: 2 },
         () =>
-          'a new job would wait about 4000 ms for a worker (4 waiting or arriving, 0 running on ' +
-          '1 slot, 1.0 jobs/s lately); the limit is MAX_QUEUE_WAIT_MS=3000. Add workers, or ' +
-          'raise MAX_QUEUE_WAIT_MS if a longer wait is acceptable; retry shortly',
+          'a new job would wait about 4000 ms for a worker (4 waiting or arriving, 0 in the ' +
+          "workers' slots, run by 1 session, 1.0 jobs/s lately); the limit is " +
+          'MAX_QUEUE_WAIT_MS=3000. Add workers, or raise MAX_QUEUE_WAIT_MS if a longer wait is ' +
+          'acceptable; retry shortly',
       ),
     );
   });
 
-  it('counts the running jobs against the slots: free slots start a job at once', async () => {
-    // Two slots at 2 jobs/s and a 1 s budget: at most 2 completions before a new job starts.
-    const workers = [{ concurrency: 2, recent_job_ms: 1000 }];
-    // Nothing running: the first two take the free slots, two more wait 0.5 s and 1 s.
+  it('counts the jobs in slots against the sessions: a free session starts a job at once', async () => {
+    // Two sessions at 2 jobs/s and a 1 s budget: at most 2 completions before a new job starts.
+    const workers = [{ concurrency: 2, sessions: 2, recent_job_ms: 1000 }];
+    // Nothing running: the first two take the free sessions, two more wait 0.5 s and 1 s.
     expect(await admittedOf(await start({ MAX_QUEUE_WAIT_MS: '1000' }, workers), 6)).toBe(4);
     const busy = await start({ MAX_QUEUE_WAIT_MS: '1000' }, workers, ['j1', 'j2']);
     expect(await admittedOf(busy, 6)).toBe(2);
   });
 
+  it('counts the jobs a worker holds beyond its sessions as waiting for them', async () => {
+    // Four slots, one session, 2 jobs/s (2 s a slot), a 1 s budget: 2 completions allowed.
+    const workers = [{ concurrency: 4, sessions: 1, recent_job_ms: 2000 }];
+    // Two in slots, one of them running: a new job waits for both to end (1 s), the next one
+    // for three. Counted against the four slots, four would be admitted.
+    const held = await start({ MAX_QUEUE_WAIT_MS: '1000' }, workers, ['j1', 'j2']);
+    expect(await admittedOf(held, 6)).toBe(1);
+  });
+
   it('tells a refused client to come back once the backlog fits the budget again', async () => {
-    // 12 running on 2 slots at 2 jobs/s: 11 must end first, 5.5 s, 4.5 s over a 1 s budget.
-    const workers = [{ concurrency: 2, recent_job_ms: 1000 }];
+    // 12 running on 2 sessions at 2 jobs/s: 11 must end first, 5.5 s, 4.5 s over a 1 s budget.
+    const workers = [{ concurrency: 2, sessions: 2, recent_job_ms: 1000 }];
     const running = Array.from({ length: 12 }, (_, i) => `j${i}`);
     const admission = await start({ MAX_QUEUE_WAIT_MS: '1000' }, workers, running);
     expect((await reserveAll(admission, [1])).retryAfterS).toEqual([5]);
@@ -188,7 +198,7 @@ describe('AdmissionService', () => {
  */
 async function announce(
   prefix: string,
-  loads: Pick<WorkerHeartbeat, 'concurrency' | 'recent_job_ms'>[],
+  loads: Pick<WorkerHeartbeat, 'concurrency' | 'sessions' | 'recent_job_ms'>[],
   running: string[],
 ): Promise<void> {
   const { expiries, beats } = workerRegistryKeys(prefix);

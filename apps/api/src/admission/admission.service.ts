@@ -101,7 +101,7 @@ export class AdmissionService implements OnModuleInit, OnApplicationShutdown {
     const expiresAtMs = now + this.config.requestTimeoutMs + this.config.syncTimeoutMs;
     const capacity = this.capacity.current();
     const allowed = completionsWithinBudget(capacity, this.config.maxQueueWaitMs) ?? -1;
-    const limits = [...this.limits(), capacity.slots, allowed];
+    const limits = [...this.limits(), capacity.sessions, allowed];
     const [admitted, limit, depth, queued, active] = await this.ledger(() =>
       this.redis.admissionReserve(...this.keys, id, bytes, expiresAtMs, now, ...limits),
     );

@@ -6,34 +6,44 @@ import {
 } from './queue-wait';
 
 describe('serviceCapacity', () => {
-  it('sums slots and slots / mean job time over the workers', () => {
+  it('sums slots, sessions and slots / mean job time over the workers', () => {
     const beats = [
-      { concurrency: 4, recent_job_ms: 200 }, // 4 / 0.2 s = 20 jobs/s
-      { concurrency: 2, recent_job_ms: 500 }, // 2 / 0.5 s = 4 jobs/s
-      { concurrency: 2, recent_job_ms: null }, // idle: slots, no rate
-      {}, // an earlier release: neither
+      { concurrency: 4, sessions: 2, recent_job_ms: 200 }, // 4 / 0.2 s = 20 jobs/s
+      { concurrency: 2, sessions: 1, recent_job_ms: 500 }, // 2 / 0.5 s = 4 jobs/s
+      { concurrency: 2, sessions: 1, recent_job_ms: null }, // idle: slots, no rate
+      {}, // an earlier release: none of them
     ];
-    expect(serviceCapacity(beats)).toEqual({ slots: 8, ratePerS: 24 });
+    expect(serviceCapacity(beats)).toEqual({ slots: 8, sessions: 4, ratePerS: 24 });
+  });
+
+  it('runs as many jobs at once as a worker holds when it names no sessions, or more', () => {
+    const beats = [
+      { concurrency: 3, recent_job_ms: 300 }, // an earlier release: no sessions
+      { concurrency: 1, sessions: 2, recent_job_ms: 100 }, // one slot runs one job
+    ];
+    expect(serviceCapacity(beats)).toEqual({ slots: 4, sessions: 4, ratePerS: 20 });
   });
 
   it('has no rate while no worker finished a job lately', () => {
-    expect(serviceCapacity([{ concurrency: 2, recent_job_ms: null }])).toEqual({
+    expect(serviceCapacity([{ concurrency: 2, sessions: 1, recent_job_ms: null }])).toEqual({
       slots: 2,
+      sessions: 1,
       ratePerS: undefined,
     });
-    expect(serviceCapacity([])).toEqual({ slots: 0, ratePerS: undefined });
+    expect(serviceCapacity([])).toEqual({ slots: 0, sessions: 0, ratePerS: undefined });
   });
 });
 
 describe('completionsBeforeStart', () => {
   it.each([
-    [0, 3, 4, 0], // a slot is free: starts at once
-    [5, 0, 8, 0], // five uploads arriving at idle workers all find a slot
-    [0, 4, 4, 1], // every slot busy: one job must end first
+    [0, 3, 4, 0], // a session is free: starts at once
+    [5, 0, 8, 0], // five uploads arriving at idle workers all find a session
+    [0, 4, 4, 1], // every session busy: one job must end first
     [10, 4, 4, 11],
     [3, 1, 2, 3],
-  ])('%i waiting, %i running on %i slots: %i', (waiting, active, slots, completions) => {
-    expect(completionsBeforeStart(waiting, active, slots)).toBe(completions);
+    [0, 4, 2, 3], // four slots, two sessions: waits for both runs and one behind them
+  ])('%i waiting, %i in slots, %i sessions: %i', (waiting, active, sessions, completions) => {
+    expect(completionsBeforeStart(waiting, active, sessions)).toBe(completions);
   });
 });
 
@@ -47,23 +57,25 @@ describe('estimatedWaitMs', () => {
 
 describe('completionsWithinBudget', () => {
   it('is the completions the budget covers at the rate, rounded down', () => {
-    expect(completionsWithinBudget({ slots: 1, ratePerS: 2.5 }, 2_000)).toBe(5);
-    expect(completionsWithinBudget({ slots: 8, ratePerS: 24 }, 500)).toBe(12);
-    expect(completionsWithinBudget({ slots: 8, ratePerS: 24 }, 520)).toBe(12); // 12.48
-    // Slower than the budget: admitted only while a slot is free.
-    expect(completionsWithinBudget({ slots: 1, ratePerS: 0.4 }, 1_000)).toBe(0);
+    expect(completionsWithinBudget({ slots: 1, sessions: 1, ratePerS: 2.5 }, 2_000)).toBe(5);
+    expect(completionsWithinBudget({ slots: 8, sessions: 4, ratePerS: 24 }, 500)).toBe(12);
+    expect(completionsWithinBudget({ slots: 8, sessions: 4, ratePerS: 24 }, 520)).toBe(12); // 12.48
+    // Slower than the budget: admitted only while a session is free.
+    expect(completionsWithinBudget({ slots: 1, sessions: 1, ratePerS: 0.4 }, 1_000)).toBe(0);
   });
 
   it('sets no limit when the budget is off or no rate is known', () => {
-    expect(completionsWithinBudget({ slots: 8, ratePerS: 24 }, 0)).toBeUndefined();
-    expect(completionsWithinBudget({ slots: 8, ratePerS: undefined }, 500)).toBeUndefined();
+    expect(completionsWithinBudget({ slots: 8, sessions: 4, ratePerS: 24 }, 0)).toBeUndefined();
+    expect(
+      completionsWithinBudget({ slots: 8, sessions: 4, ratePerS: undefined }, 500),
+    ).toBeUndefined();
   });
 
   it('agrees with the estimate at the edge: 12 completions fit 500 ms at 24/s, 13 do not', () => {
-    const capacity = { slots: 4, ratePerS: 24 };
+    const capacity = { slots: 4, sessions: 4, ratePerS: 24 };
     const allowed = completionsWithinBudget(capacity, 500) ?? -1;
     for (const waiting of [11, 12]) {
-      const completions = completionsBeforeStart(waiting, 4, capacity.slots);
+      const completions = completionsBeforeStart(waiting, 4, capacity.sessions);
       const admitted = completions <= allowed;
       expect([waiting, admitted]).toEqual([waiting, estimatedWaitMs(completions, 24) <= 500]);
     }

@@ -4,35 +4,43 @@ import type { WorkerHeartbeat } from '@imgcls/contracts';
 export interface ServiceCapacity {
   /** Jobs they hold at once. */
   readonly slots: number;
+  /** Jobs they run through the model at once: the slots' jobs beyond these wait in a worker. */
+  readonly sessions: number;
   /** Jobs they finish per second while every slot is busy; undefined when none worked lately. */
   readonly ratePerS: number | undefined;
 }
 
-type WorkerLoad = Pick<WorkerHeartbeat, 'concurrency' | 'recent_job_ms'>;
+type WorkerLoad = Pick<WorkerHeartbeat, 'concurrency' | 'sessions' | 'recent_job_ms'>;
 
 /**
  * Sums the workers' heartbeats. Each worker's rate is its slots over the mean time its recent
  * jobs held one (Little's law: exact while all its slots are busy, which is when a queue forms).
- * An idle worker has slots but no rate; a worker of an earlier release has neither.
+ * An idle worker has slots but no rate; a worker of an earlier release has neither, or has no
+ * sessions, and then runs as many jobs at once as it holds.
  */
 export function serviceCapacity(beats: readonly WorkerLoad[]): ServiceCapacity {
   let slots = 0;
+  let sessions = 0;
   let ratePerS = 0;
-  for (const { concurrency, recent_job_ms: jobMs } of beats) {
+  for (const { concurrency, sessions: running, recent_job_ms: jobMs } of beats) {
     if (concurrency === undefined) continue;
     slots += concurrency;
+    sessions += Math.min(running ?? concurrency, concurrency);
     if (jobMs != null) ratePerS += (concurrency * 1000) / jobMs;
   }
-  return { slots, ratePerS: ratePerS > 0 ? ratePerS : undefined };
+  return { slots, sessions, ratePerS: ratePerS > 0 ? ratePerS : undefined };
 }
 
 /**
- * How many jobs must leave a slot before a new one starts: those ahead of it (waiting, or
- * uploads still arriving) and those running, less the slots; none while a slot is free.
- * RESERVE_SCRIPT computes the same in Lua, atomically with the reservation.
+ * How many jobs must end before a new one's model starts: those ahead of it (waiting, or uploads
+ * still arriving) and those in the workers' slots, less the sessions that run them; none while
+ * a session is free. Sessions, not slots: a worker holds two jobs per session so the next one is
+ * decoded while the model runs, and a job in a slot still waits for the run ahead of it, which
+ * would otherwise come on top of the budget (a model run per job, the whole budget at 150%
+ * load). RESERVE_SCRIPT computes the same in Lua, atomically with the reservation.
  */
-export function completionsBeforeStart(waiting: number, active: number, slots: number): number {
-  return Math.max(0, waiting + active + 1 - slots);
+export function completionsBeforeStart(waiting: number, active: number, sessions: number): number {
+  return Math.max(0, waiting + active + 1 - sessions);
 }
 
 /** The estimated wait of a new job that needs `completions` jobs to end first. */

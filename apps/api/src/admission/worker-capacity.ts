@@ -16,7 +16,7 @@ const REFRESH_MS = 1_000;
  * saturated (a burst after a quiet minute would be refused for nothing), and knows no slots.
  */
 export class WorkerCapacity {
-  private capacity: ServiceCapacity = { slots: 0, ratePerS: undefined };
+  private capacity: ServiceCapacity = { slots: 0, sessions: 0, ratePerS: undefined };
   private timer: NodeJS.Timeout | undefined;
 
   constructor(private readonly readHeartbeats: () => Promise<WorkerHeartbeat[]>) {}

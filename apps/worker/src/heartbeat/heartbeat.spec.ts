@@ -58,7 +58,7 @@ describe('Heartbeat', () => {
     expect(await live()).toEqual(['host:2']);
   });
 
-  it("carries the worker's slots and recent job time", async () => {
+  it("carries the worker's slots, sessions and recent job time", async () => {
     const queue = testPrefix('heartbeat-load');
     const beatWith = (recentJobMs: number | null) =>
       new Heartbeat(
@@ -69,7 +69,7 @@ describe('Heartbeat', () => {
           intervalMs: 60_000,
           ttlMs: 5_000,
           workerId: 'host:load',
-          load: () => ({ concurrency: 3, recent_job_ms: recentJobMs }),
+          load: () => ({ concurrency: 3, sessions: 1, recent_job_ms: recentJobMs }),
         },
         logger,
       );
@@ -77,14 +77,14 @@ describe('Heartbeat', () => {
       const { expiries, beats: hash } = workerRegistryKeys(queue);
       const [value] = (await redis.eval(READ_WORKERS_SCRIPT, 2, expiries, hash)) as string[];
       const parsed = parseWorkerHeartbeat(value ?? '');
-      return [parsed?.concurrency, parsed?.recent_job_ms];
+      return [parsed?.concurrency, parsed?.sessions, parsed?.recent_job_ms];
     };
     const idle = beatWith(null);
     await idle.start(onConflict);
-    expect(await read()).toEqual([3, null]);
+    expect(await read()).toEqual([3, 1, null]);
     const busy = beatWith(250); // the same worker, beating again
     await busy.start(onConflict);
-    expect(await read()).toEqual([3, 250]);
+    expect(await read()).toEqual([3, 1, 250]);
     await Promise.all([idle.stop(), busy.stop()]);
     await deleteKeysWithPrefix(queue);
   });

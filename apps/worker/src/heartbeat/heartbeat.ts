@@ -19,7 +19,7 @@ export interface HeartbeatOptions {
   /** Defaults to `hostname:pid`, unique across hosts sharing one Redis. */
   workerId?: string;
   /** Read at each beat: the worker's slots and recent job time, for the api's admission. */
-  load?: () => Pick<WorkerHeartbeat, 'concurrency' | 'recent_job_ms'>;
+  load?: () => Pick<WorkerHeartbeat, 'concurrency' | 'sessions' | 'recent_job_ms'>;
 }
 
 /**
