@@ -5,10 +5,10 @@ import { serviceCapacity, type ServiceCapacity } from './queue-wait';
 const REFRESH_MS = 1_000;
 
 /**
- * The live workers' slots and service rate, re-read from their heartbeats once a second, off
- * the request path. Why heartbeats: every worker process on every host already writes one to
- * the shared Redis, so a rate there covers them all, and the two numbers add 44 bytes to a
- * 390-byte beat. Reading them costs this api one O(workers) script a second, whatever the
+ * The live workers' slots, sessions and service rate, re-read from their heartbeats once a
+ * second, off the request path. Why heartbeats: every worker process on every host already
+ * writes one to the shared Redis, so a rate there covers them all, and the three numbers add
+ * 57 bytes to a 390-byte beat. Reading them costs this api one O(workers) script a second, whatever the
  * request rate: 12 µs of Redis time with two workers, 55 µs with fifty (1000 reads, Redis
  * commandstats, AMD EPYC Zen 4). Reading them inside the reservation script instead would
  * cost that, plus a JSON decode per worker, on every request. Counting completions from
