@@ -17,6 +17,9 @@ export interface PoolOptions {
   niceIncrement: number;
 }
 
+/** At least one: a pool always has a session to run on. */
+type NonEmpty<T> = [T, ...T[]];
+
 /**
  * Several inference threads in one process, each with its own session: one process can use
  * every core without ONNX Runtime's intra-op threads synchronising on each layer. A run goes
@@ -28,7 +31,7 @@ export interface PoolOptions {
  */
 export class InferencePool implements Classifier {
   private constructor(
-    private readonly threads: InferenceThread[],
+    private readonly threads: NonEmpty<InferenceThread>,
     private readonly lone: InferenceThread | undefined,
   ) {}
 
@@ -41,8 +44,11 @@ export class InferencePool implements Classifier {
     // One at a time: each warms up alone, so start-up stays within the memory of one session.
     const start = (session: SessionOptions) =>
       InferenceThread.start(path, manifest, session, options.niceIncrement, onFailure);
-    const threads: InferenceThread[] = [];
-    for (let i = 0; i < options.sessions; i++)
+    if (options.sessions < 1) throw new Error('an inference pool needs at least one session');
+    const threads: NonEmpty<InferenceThread> = [
+      await start({ intraOpThreads: options.intraOpThreads }),
+    ];
+    for (let i = 1; i < options.sessions; i++)
       threads.push(await start({ intraOpThreads: options.intraOpThreads }));
     const lone =
       options.loneJobThreads > options.intraOpThreads
@@ -52,11 +58,11 @@ export class InferencePool implements Classifier {
   }
 
   get imageLength(): number {
-    return this.first().imageLength;
+    return this.threads[0].imageLength;
   }
 
   get classes(): number {
-    return this.first().classes;
+    return this.threads[0].classes;
   }
 
   run(image: Float32Array): Promise<Float32Array> {
@@ -67,12 +73,6 @@ export class InferencePool implements Classifier {
     const all = this.lone ? [...this.threads, this.lone] : this.threads;
     await Promise.all(all.map((thread) => thread.release()));
   }
-
-  private first(): InferenceThread {
-    const thread = this.threads[0];
-    if (!thread) throw new Error('the inference pool has no thread');
-    return thread;
-  }
 }
 
 /**
@@ -80,12 +80,11 @@ export class InferencePool implements Classifier {
  * the fewest runs waiting (the first of equals).
  */
 export function chooseThread<T extends { readonly waiting: number }>(
-  threads: readonly T[],
+  threads: Readonly<NonEmpty<T>>,
   lone: T | undefined,
 ): T {
   const idle = (thread: T) => thread.waiting === 0;
   if (lone && idle(lone) && threads.every(idle)) return lone;
   const [first, ...rest] = threads;
-  if (!first) throw new Error('the inference pool has no thread');
   return rest.reduce((best, thread) => (thread.waiting < best.waiting ? thread : best), first);
 }
