@@ -16,6 +16,12 @@ describe('loadWorkerConfig', () => {
     expect(config.concurrency).toBe(2 * availableParallelism());
     expect(loadWorkerConfig({ INFERENCE_THREADS: '0' }).concurrency).toBe(2);
     expect(loadWorkerConfig({ WORKER_CONCURRENCY: '3' }).concurrency).toBe(3);
+    // One job per session runs at once; the rest of the slots wait for one.
+    expect(config.runningAtOnce).toBe(availableParallelism());
+    expect(loadWorkerConfig({ INFERENCE_THREADS: '0' }).runningAtOnce).toBe(1);
+    expect(
+      loadWorkerConfig({ INFERENCE_THREADS: '4', WORKER_CONCURRENCY: '3' }).runningAtOnce,
+    ).toBe(3);
     expect(config.lockDurationMs).toBeGreaterThan(config.stalledIntervalMs);
     expect(config.inferenceNice).toBe(10);
     expect(loadWorkerConfig({ INFERENCE_NICE: '0' }).inferenceNice).toBe(0);

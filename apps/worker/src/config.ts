@@ -21,6 +21,8 @@ export interface WorkerConfig {
   readonly labelsDir: string;
   /** Jobs this process holds at once. */
   readonly concurrency: number;
+  /** Of those, the jobs its model runs at once: one per session, at most `concurrency`. */
+  readonly runningAtOnce: number;
   /** Threads that each run a session of the model (0: run it on the event loop's thread). */
   readonly inferenceThreads: number;
   /** onnxruntime intra-op threads per session. */
@@ -87,13 +89,17 @@ export const WORKER_VARIABLES = Object.keys(WORKER_ENV);
 
 export function loadWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerConfig {
   const e = parseEnv(env, WORKER_ENV);
+  // INFERENCE_THREADS=0 runs the model on the event loop's thread: one job at a time.
+  const sessions = Math.max(1, e.INFERENCE_THREADS);
+  const concurrency = e.WORKER_CONCURRENCY ?? 2 * sessions;
   return {
     redisUrl: e.REDIS_URL,
     queuePrefix: e.QUEUE_PREFIX,
     model: e.MODEL,
     modelsDir: resolve(e.MODELS_DIR),
     labelsDir: resolve(e.LABELS_DIR),
-    concurrency: e.WORKER_CONCURRENCY ?? 2 * Math.max(1, e.INFERENCE_THREADS),
+    concurrency,
+    runningAtOnce: Math.min(sessions, concurrency),
     intraOpThreads: e.INTRA_OP_THREADS,
     inferenceThreads: e.INFERENCE_THREADS,
     loneJobThreads: e.LONE_JOB_THREADS ?? e.INFERENCE_THREADS * e.INTRA_OP_THREADS,

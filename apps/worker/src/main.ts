@@ -54,8 +54,7 @@ async function serve(
   const serviceTime = new ServiceTime();
   const load = () => ({
     concurrency: config.concurrency,
-    // INFERENCE_THREADS=0 runs the model on the main thread: one job at a time.
-    sessions: Math.min(Math.max(1, config.inferenceThreads), config.concurrency),
+    sessions: config.runningAtOnce,
     recent_job_ms: serviceTime.recentJobMs(performance.now()),
   });
   // Registered before taking any job, so a worker of another model never takes one.
