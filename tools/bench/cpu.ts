@@ -1,5 +1,5 @@
-import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
+import { processCpuMs } from '@imgcls/testing';
 
 /** A process whose CPU time a cell charges to its images. */
 export interface WatchedProcess {
@@ -18,33 +18,6 @@ export interface CpuPerImage {
   totalMs: number;
   /** Core time per image that no watched process used: idle cores, or other people's work. */
   unaccountedMs: number;
-}
-
-let ticksPerSecond: number | undefined;
-
-/** USER_HZ, the unit of /proc/<pid>/stat's times (100 on every common Linux). */
-function clockTicks(): number {
-  if (ticksPerSecond === undefined) {
-    try {
-      ticksPerSecond = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' })) || 100;
-    } catch {
-      ticksPerSecond = 100;
-    }
-  }
-  return ticksPerSecond;
-}
-
-/** utime + stime of a live process from /proc (Linux), in ms; undefined where unreadable. */
-export function processCpuMs(pid: number): number | undefined {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    // Fields after the command name, which is in parentheses and may contain spaces.
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    const ticks = Number(fields[11]) + Number(fields[12]);
-    return Number.isFinite(ticks) ? (ticks * 1000) / clockTicks() : undefined;
-  } catch {
-    return undefined;
-  }
 }
 
 export function cpuSnapshot(processes: readonly WatchedProcess[]): CpuSnapshot {

@@ -1,13 +1,13 @@
 import {
   API_MAIN,
   deleteKeysWithPrefix,
+  niceByThread,
   ServiceProcess,
   TEST_REDIS_URL,
   WORKER_MAIN,
   testPrefix,
 } from '@imgcls/testing';
 import { sleep } from './support/concurrency';
-import { niceByThread } from './support/proc-stat';
 import { classifySync, photo } from './support/jobs';
 import { freePort } from '@imgcls/testing';
 import { PrivateRedis } from './support/private-redis';
@@ -173,7 +173,7 @@ describe('the threads that run the model yield the CPU (mobilenetv2-12-int8)', (
       try {
         await worker.waitFor(/"msg":"worker ready"/);
         const pid = worker.child.pid ?? -1;
-        const nice = await niceByThread(pid);
+        const nice = niceByThread(pid);
         const base = nice.get(pid) ?? NaN;
         const expected = Math.min(19, base + increment); // nice values stop at 19
         const raised = [...nice.values()].filter((value) => value === expected);

@@ -2,6 +2,7 @@ export * from './docs';
 export * from './free-port';
 export * from './hostile-checkpoints';
 export * from './hostile-images';
+export * from './proc-stat';
 export * from './redis';
 export * from './service-process';
 export * from './shared-data';
