@@ -1,5 +1,11 @@
 import type { ApiConfig } from '../config';
-import { completionsBeforeStart, estimatedWaitMs, type ServiceCapacity } from './queue-wait';
+import {
+  admittedWaitMs,
+  BUDGET_SHARE_ESTIMATED,
+  completionsBeforeStart,
+  estimatedWaitMs,
+  type ServiceCapacity,
+} from './queue-wait';
 
 /** What RESERVE_SCRIPT saw when it refused: jobs waiting or arriving, their bytes, jobs running. */
 export interface LedgerCounts {
@@ -29,13 +35,16 @@ export function refusal(
   if (limit === 'wait' && capacity.ratePerS !== undefined) {
     const completions = completionsBeforeStart(depth, active, capacity.sessions);
     const waitMs = estimatedWaitMs(completions, capacity.ratePerS);
-    const retryAfterS = Math.max(1, Math.ceil((waitMs - config.maxQueueWaitMs) / 1000));
+    const admittedMs = admittedWaitMs(config.maxQueueWaitMs);
+    const retryAfterS = Math.max(1, Math.ceil((waitMs - admittedMs) / 1000));
     const sessions = `${capacity.sessions} session${capacity.sessions === 1 ? '' : 's'}`;
     const why =
       `a new job would wait about ${Math.round(waitMs)} ms for a worker (${depth} waiting or ` +
       `arriving, ${active} in the workers' slots, run by ${sessions}, ` +
       `${capacity.ratePerS.toFixed(1)} jobs/s ` +
-      `lately); the limit is MAX_QUEUE_WAIT_MS=${config.maxQueueWaitMs}. Add workers, ` +
+      `lately); the limit is MAX_QUEUE_WAIT_MS=${config.maxQueueWaitMs}, of which an estimate ` +
+      `may fill ${BUDGET_SHARE_ESTIMATED * 100}% (${Math.round(admittedMs)} ms), as the rate ` +
+      'varies. Add workers, ' +
       'or raise MAX_QUEUE_WAIT_MS if a longer wait is acceptable';
     return { why, retryAfterS };
   }
