@@ -6,6 +6,7 @@ import { API_CONFIG, type ApiConfig } from '../config';
 import { ClassifyQueue } from '../queue/classify-queue';
 import { JobWaiter } from '../queue/job-waiter';
 import { jobAccepted, jobStatus } from '../queue/job-status';
+import { enqueueUpload } from './enqueue-upload';
 
 export interface ClassifyOptions {
   /** The checked `top_k` query parameter, if any. */
@@ -43,24 +44,14 @@ export class InferenceService {
     this.checkImage(image);
     const jobId = options.ticket.id;
     const now = Date.now();
-    const { ticket } = options;
-    // The bytes go with the place's hand-over, before the job exists: no worker can take the
-    // job and find no image. One round trip for both, then one for the job.
-    const imageKey = await ticket.handOver(image);
-    // Listening before the job exists: its end cannot be missed, so none is checked for.
-    const watch = options.wait ? this.waiter.watch(jobId) : undefined;
     const data = {
       requestId: options.requestId,
       topK,
       submittedAtMs: now,
       deadlineAtMs: now + this.config.jobDeadlineMs,
-      imageKey,
     };
-    const job = await this.queue.add(jobId, data).catch(async (error: unknown) => {
-      watch?.cancel();
-      await ticket.withdraw();
-      throw error;
-    });
+    const watchFor = options.wait ? (id: string) => this.waiter.watch(id) : () => undefined;
+    const { job, watch } = await enqueueUpload(this.queue, options.ticket, image, data, watchFor);
     if (watch === undefined) return { kind: 'accepted', accepted: jobAccepted(jobId, 'queued') };
     const waited = await watch.outcome(job, this.config.syncTimeoutMs);
     if ('result' in waited) return { kind: 'done', response: { job_id: jobId, ...waited.result } };
