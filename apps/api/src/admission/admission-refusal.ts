@@ -26,29 +26,35 @@ export function refusal(
   capacity: ServiceCapacity,
   config: Limits,
 ): { why: string; retryAfterS?: number } {
-  const { depth, queued, active } = counts;
+  const { depth, queued } = counts;
   if (limit === 'bytes') {
     return {
       why: `the queue holds ${queued} bytes of uploads; the limit is ${config.maxQueuedBytes}`,
     };
   }
   if (limit === 'wait' && capacity.ratePerS !== undefined) {
-    const completions = completionsBeforeStart(depth, active, capacity.sessions);
-    const waitMs = estimatedWaitMs(completions, capacity.ratePerS);
-    const admittedMs = admittedWaitMs(config.maxQueueWaitMs);
-    const retryAfterS = Math.max(1, Math.ceil((waitMs - admittedMs) / 1000));
-    const sessions = `${capacity.sessions} session${capacity.sessions === 1 ? '' : 's'}`;
-    const why =
-      `a new job would wait about ${Math.round(waitMs)} ms for a worker (${depth} waiting or ` +
-      `arriving, ${active} in the workers' slots, run by ${sessions}, ` +
-      `${capacity.ratePerS.toFixed(1)} jobs/s ` +
-      `lately); the limit is MAX_QUEUE_WAIT_MS=${config.maxQueueWaitMs}, of which an estimate ` +
-      `may fill ${BUDGET_SHARE_ESTIMATED * 100}% (${Math.round(admittedMs)} ms), as the rate ` +
-      'varies. Add workers, ' +
-      'or raise MAX_QUEUE_WAIT_MS if a longer wait is acceptable';
-    return { why, retryAfterS };
+    return overBudget(counts, capacity.sessions, capacity.ratePerS, config.maxQueueWaitMs);
   }
   return {
     why: `the queue is full (${depth} jobs waiting or arriving; the limit is ${config.maxQueueDepth})`,
   };
+}
+
+/** The latency budget's refusal: the estimate, what it came from, and when to come back. */
+function overBudget(
+  { depth, active }: LedgerCounts,
+  sessions: number,
+  ratePerS: number,
+  budgetMs: number,
+): { why: string; retryAfterS: number } {
+  const waitMs = estimatedWaitMs(completionsBeforeStart(depth, active, sessions), ratePerS);
+  const admittedMs = admittedWaitMs(budgetMs);
+  const running = `${sessions} session${sessions === 1 ? '' : 's'}`;
+  const why =
+    `a new job would wait about ${Math.round(waitMs)} ms for a worker (${depth} waiting or ` +
+    `arriving, ${active} in the workers' slots, run by ${running}, ${ratePerS.toFixed(1)} ` +
+    `jobs/s lately); the limit is MAX_QUEUE_WAIT_MS=${budgetMs}, of which an estimate may ` +
+    `fill ${BUDGET_SHARE_ESTIMATED * 100}% (${Math.round(admittedMs)} ms), as the rate ` +
+    'varies. Add workers, or raise MAX_QUEUE_WAIT_MS if a longer wait is acceptable';
+  return { why, retryAfterS: Math.max(1, Math.ceil((waitMs - admittedMs) / 1000)) };
 }
