@@ -1,15 +1,16 @@
-import { imageKey } from '@imgcls/contracts';
-import IORedis from 'ioredis';
 import { AdmissionService } from '../admission/admission.service';
 import type { JobWatch } from '../queue/job-waiter';
 import { openQueueStack, type QueueStack } from '../testing/queue-stack';
 import { enqueueUpload } from './enqueue-upload';
 
-/** An admitted upload becoming a job, on real Redis, with no worker on the queue. */
+/**
+ * An admitted upload becoming a job, on real Redis, with no worker on the queue. The path that
+ * works is tested through TestJobs, which queues every api test's jobs with it
+ * (classify-queue.spec: the bytes stored binary-safe with their TTL, and the job naming them).
+ */
 describe('enqueueUpload', () => {
   let stack: QueueStack;
   let admission: AdmissionService;
-  let redis: IORedis;
   const data = { requestId: 'r', topK: 5, submittedAtMs: 1, deadlineAtMs: 2 };
 
   beforeAll(async () => {
@@ -17,11 +18,9 @@ describe('enqueueUpload', () => {
     stack = await openQueueStack({ MAX_QUEUED_BYTES: '8' });
     admission = new AdmissionService(stack.config, stack.queue, stack.registry);
     await admission.onModuleInit();
-    redis = new IORedis(stack.config.redisUrl);
   });
 
   afterAll(async () => {
-    redis.disconnect();
     await admission.onApplicationShutdown();
     await stack.close();
   });
@@ -32,29 +31,9 @@ describe('enqueueUpload', () => {
     return { ...watch, cancel: () => (cancels.push(jobId), watch.cancel()) };
   };
 
-  it('stores the bytes, then adds the job that names them, with the watch begun', async () => {
-    const ticket = await admission.reserve(5);
-    const cancels: string[] = [];
-    const bytes = Buffer.from([0xff, 0xd8, 0x00, 0xff, 0xd9]);
-    const { job, watch } = await enqueueUpload(
-      stack.queue,
-      ticket,
-      bytes,
-      data,
-      countedWatch(cancels),
-    );
-    const key = imageKey(stack.config.queuePrefix, ticket.id);
-    expect([job.id, job.data]).toEqual([ticket.id, { ...data, imageKey: key }]);
-    expect(await redis.getBuffer(key)).toEqual(bytes);
-    expect(watch).toBeDefined();
-    watch.cancel();
-    await stack.queue.remove(ticket.id); // its end gives the place back
-    await ticket.settle();
-  });
-
   it('gives the place back and stops watching when the add fails', async () => {
     // The only room: held until the failed add gives it back.
-    const ticket = await eventuallyReserved();
+    const ticket = await admission.reserve(5);
     const cancels: string[] = [];
     // BullMQ refuses a job id that is an integer ("Custom Id cannot be integers"): a real
     // failure of the add, after the hand-over stored the bytes and queued the place. The
@@ -68,17 +47,4 @@ describe('enqueueUpload', () => {
     await next.settle();
     await ticket.settle();
   });
-
-  /** The first test's place comes back when its job's removal is seen: wait for that. */
-  async function eventuallyReserved() {
-    const deadline = Date.now() + 5_000;
-    for (;;) {
-      try {
-        return await admission.reserve(5);
-      } catch (error) {
-        if (Date.now() > deadline) throw error;
-        await new Promise((resolve) => setTimeout(resolve, 50));
-      }
-    }
-  }
 });
