@@ -18,7 +18,10 @@ import { startStack, type Stack } from './support/stack';
 
 /** Each job holds the worker's one slot this much longer than its own work: a slow worker. */
 const JOB_DELAY_MS = 1_000;
-/** About two such jobs (estimates may fill 90% of it): of a burst at an idle worker, two or three fit. */
+/**
+ * About two such jobs (estimates may fill 90% of it): of a burst at an idle worker, two or
+ * three fit.
+ */
 const MAX_QUEUE_WAIT_MS = 2_500;
 const BURST = 10;
 /** Every body of the burst takes 20 × 250 ms to arrive: a refusal must beat it. */

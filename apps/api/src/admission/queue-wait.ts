@@ -65,10 +65,10 @@ export function estimatedWaitMs(completions: number, ratePerS: number): number {
 }
 
 /**
- * The most completions a new job may wait for within `budgetMs` (the share of it that estimates
- * may fill), or undefined for no limit:
- * the budget is off (0), or no worker has a recent rate (cold start, idle), where a guess
- * would refuse for nothing and MAX_QUEUE_DEPTH still bounds the queue.
+ * The most completions a new job may wait for within the share of `budgetMs` that estimates
+ * may fill, or undefined for no limit: the budget is off (0), or no worker has a recent rate
+ * (cold start, idle), where a guess would refuse for nothing and MAX_QUEUE_DEPTH still bounds
+ * the queue.
  */
 export function completionsWithinBudget(
   capacity: ServiceCapacity,
