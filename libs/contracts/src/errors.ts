@@ -32,7 +32,7 @@ export const ERROR_CODES = [
   'TIMEOUT',
   /**
    * The queue is at `MAX_QUEUE_DEPTH` or `MAX_QUEUED_BYTES`, or a new job's estimated wait is
-   * over 90% of `MAX_QUEUE_WAIT_MS` (the rest is left for the workers' rate to vary): retry
+   * over 85% of `MAX_QUEUE_WAIT_MS` (the rest is left for the workers' rate to vary): retry
    * after the `Retry-After` seconds.
    */
   'QUEUE_FULL',
