@@ -1,4 +1,5 @@
 import type { Worker } from 'bullmq';
+import type { IncomingMessage, Server } from 'node:http';
 import { connect } from 'node:net';
 import { HeldJobs } from '../testing/held-jobs';
 import { RawConnection } from '../testing/raw-http';
@@ -19,6 +20,18 @@ async function untilRefused(url: string): Promise<void> {
     if (refused) return;
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
+}
+
+/** Resolves once `server` has read the head of the request with X-Request-Id `requestId`. */
+function requestRead(server: Server, requestId: string): Promise<void> {
+  return new Promise((resolve) => {
+    const onRequest = (req: IncomingMessage) => {
+      if (req.headers['x-request-id'] !== requestId) return;
+      server.off('request', onRequest);
+      resolve();
+    };
+    server.on('request', onRequest);
+  });
 }
 
 /**
@@ -58,8 +71,11 @@ describe('ShutdownDrain', () => {
     const closing = api.close().then(() => (closed = true));
     await untilRefused(api.url);
     // Pipelined behind the request in flight, on its connection: the server reads it while
-    // draining, and refuses it.
+    // draining, and refuses it. The first is answered only once the server has read the second:
+    // read after that answer, it would find an idle connection, which the shutdown may close.
+    const lateRead = requestRead(api.app.getHttpServer(), 'late');
     await connection.write(head('late', 'GET /health/live', 0));
+    await lateRead;
     expect([closed, connection.statuses()]).toEqual([false, []]);
 
     held.release('in-flight');
