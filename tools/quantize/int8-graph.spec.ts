@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { assetDirs, assetPath, loadModelManifest } from '@imgcls/models';
-import { decodeOnnxModel, onnx } from '@imgcls/onnx';
+import { decodeOnnxModel, floatData, onnx } from '@imgcls/onnx';
 import { REPO_ROOT } from '@imgcls/testing';
 import { indexGraph, intAttribute } from './graph-index';
 
@@ -14,7 +14,7 @@ const isBatchNorm = (n: onnx.INodeProto) => n.opType === 'BatchNormalization';
 /**
  * The shape of the graph onnxruntime actually runs (CPU EP, optimisation `all`) for the INT8
  * test model that `npm run assets:test` builds: every Conv fused to QLinearConv, every Concat
- * and pool in int8, no layout Transposes around normalisations.
+ * and pool in int8, the Concats on one grid, no layout Transposes around normalisations.
  */
 describe('densenet121-synthetic-int8 (a test model) as onnxruntime optimises it', () => {
   let dir: string;
@@ -54,6 +54,29 @@ describe('densenet121-synthetic-int8 (a test model) as onnxruntime optimises it'
     expect(counts.get('QLinearConv')).toBe(182);
     expect(counts.get('QLinearConcat')).toBe(58);
     expect(counts.get('QLinearAveragePool')).toBe(3);
+  });
+
+  it('concatenates on one grid: every QLinearConcat copies, but for the stem pool output', () => {
+    const index = indexGraph(graph);
+    const grid = (...params: (string | undefined)[]) =>
+      JSON.stringify(
+        params.map((name) => {
+          const t = index.initializers.get(name ?? '');
+          if (t === undefined) throw new Error(`${name} is not a constant`);
+          return Array.from(t.dataType === 1 ? floatData(t) : (t.rawData ?? []));
+        }),
+      );
+    const requantized = (graph.node ?? [])
+      .filter((n) => n.opType === 'QLinearConcat')
+      .flatMap((n) => {
+        const [scale, zeroPoint, ...xs] = n.input ?? [];
+        const inputs = Array.from({ length: xs.length / 3 }, (_, i) => xs.slice(3 * i, 3 * i + 3));
+        return inputs
+          .filter(([, s, z]) => grid(s, z) !== grid(scale, zeroPoint))
+          .map(([x]) => index.producers.get(x ?? '')?.opType ?? x);
+      });
+    // Block 1's six Concats each read the MaxPool's output, on the stem Relu's grid (zero point 0).
+    expect(requantized).toEqual(Array(6).fill('NhwcMaxPool'));
   });
 
   it('has no Transpose next to a BatchNormalization or a depthwise Conv', () => {

@@ -91,6 +91,11 @@ describe('npm run quantize: bad input gets one clear line, exit 1 and no output 
       ['--calibration', photosDir, '--weight-bits', '4'],
       /--weight-bits must be 7 or 8, got "4"/,
     ],
+    [
+      'a Concat grid other than shared or own',
+      ['--calibration', photosDir, '--concat-grid', 'wide'],
+      /--concat-grid must be shared or own, got "wide"/,
+    ],
   ])(
     'refuses %s',
     async (_what, args, message) => {

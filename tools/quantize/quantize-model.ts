@@ -14,7 +14,7 @@ import {
 import { QuantizeError } from './graph-index';
 import { checkSupportedOps, placeQdq, type Placement } from './placement';
 import { buildQdqGraph } from './qdq-graph';
-import { clipBoundedRanges } from './range-rules';
+import { clipBoundedRanges, concatSharedRanges } from './range-rules';
 import { simplifyGraph } from './simplify';
 
 export interface QuantizeJob {
@@ -37,7 +37,7 @@ export interface QuantizeSummary {
 }
 
 /** Bumped whenever the same inputs would give a different file (see tools/assets stamps). */
-export const QUANTIZER_VERSION = 4;
+export const QUANTIZER_VERSION = 5;
 
 // Per-axis DequantizeLinear needs opset 13.
 const MIN_OPSET = 13;
@@ -71,7 +71,8 @@ function withQdqGraph(
 /**
  * The float graph made ready, then its QDQ copy: BatchNormalizations rewritten, each Concat
  * input's channels equalised (channel-equalization.ts), then every placed tensor's range
- * calibrated on the equalised graph.
+ * calibrated on the equalised graph, and (recipe `concatGrid: shared`) the tensors that meet at a
+ * Concat given one range.
  */
 async function quantizedGraph(
   model: onnx.ModelProto,
@@ -100,7 +101,8 @@ async function quantizedGraph(
     tensors: placement.calibrated,
   });
   const bounded = clipBoundedRanges(float, ranges);
-  return { qdq: buildQdqGraph(float, placement, bounded, job.recipe.weightBits), placement };
+  const grids = job.recipe.concatGrid === 'shared' ? concatSharedRanges(float, bounded) : bounded;
+  return { qdq: buildQdqGraph(float, placement, grids, job.recipe.weightBits), placement };
 }
 
 /**

@@ -2,6 +2,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { int8DotProductFlags, int8WeightsWarning } from './cpu-features';
+import { DEFAULT_RECIPE } from './model-derivation';
 
 describe('int8DotProductFlags', () => {
   let dir = '';
@@ -30,7 +31,7 @@ describe('int8WeightsWarning', () => {
     name: 'densenet121-int8',
     quantize: {
       from: 'densenet121',
-      recipe: { method: 'percentile' as const, percentile: 99.99, weightBits, keepFloat: [] },
+      recipe: { ...DEFAULT_RECIPE, weightBits },
       calibration: { folder: 'photos', select: 'all' as const },
     },
   });

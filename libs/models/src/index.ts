@@ -14,12 +14,14 @@ export { displayPath } from './display-path';
 export { int8DotProductFlags, int8WeightsWarning } from './cpu-features';
 export {
   CALIBRATION_SELECTS,
+  CONCAT_GRIDS,
   DEFAULT_RECIPE,
   isWeightBits,
   selectCalibration,
   WEIGHT_BITS,
   type CalibrationSelect,
   type CalibrationSource,
+  type ConcatGrid,
   type ModelDerivation,
   type QuantizeRecipe,
   type WeightBits,

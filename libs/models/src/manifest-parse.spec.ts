@@ -69,6 +69,11 @@ describe('parseModelManifest', () => {
     ['quantize.recipe.keepFloat', 'conv0', /"quantize.recipe.keepFloat" must be a list/],
     ['quantize.recipe.weightBits', 6, /"quantize.recipe.weightBits" must be 7 or 8, got 6/],
     ['quantize.recipe.weightBits', 7.5, /"quantize.recipe.weightBits" must be a positive integer/],
+    [
+      'quantize.recipe.concatGrid',
+      'wide',
+      /"quantize.recipe.concatGrid" must be one of shared, own/,
+    ],
     ['quantize.calibration.select', 'first', /"quantize.calibration.select" must be one of/],
   ])('names the bad quantize field %s = %p', (field, value, message) => {
     const json = realManifest('densenet121-synthetic-int8');
