@@ -24,11 +24,12 @@ import { startStack, type Stack } from './support/stack';
  *
  * The issue asks for a median |Δp| ≤ 0.02; that is the bound on CPUs with an exact 8-bit dot
  * product (VNNI, AMX). Measured through this stack on a Zen 4 EPYC (AVX-512 VNNI): 100%
- * agreement, median |Δp| 0.0166 since the quantizer equalizes the channels of each Concat input
- * (0.0206 before, 0.037 with the former 7-bit weights; docs/benchmarks.md). The 8-bit weights
- * are meant for such CPUs; without one, x86 kernels saturate 16-bit pair sums of them: an
- * earlier 8-bit build measured 0.093 on a 2-core AVX2 EPYC, and this one has not been measured
- * there. The bound there is that figure with some room; for such CPUs build with
+ * agreement, median |Δp| 0.0195 since the tensors meeting at a Concat share one range for speed
+ * (0.0166 with a range each, `concatGrid: own`; 0.0206 before the quantizer equalized the
+ * channels of each Concat input, 0.037 with the former 7-bit weights; docs/benchmarks.md). The
+ * 8-bit weights are meant for such CPUs; without one, x86 kernels saturate 16-bit pair sums of
+ * them: an earlier 8-bit build measured 0.093 on a 2-core AVX2 EPYC, and this one has not been
+ * measured there. The bound there is that figure with some room; for such CPUs build with
  * `weightBits: 7`.
  */
 const MODEL = 'densenet121-synthetic-int8';
