@@ -14,7 +14,7 @@ const COMPUTE_OPS = new Set([
 /** Ops that move values without changing them: the output keeps the input's scale. */
 const PASS_THROUGH_OPS = new Set(['MaxPool', 'Flatten', 'Reshape']);
 /** Activations the int8 output's saturation can absorb (with a zero point at their floor). */
-const ACTIVATION_OPS = new Set(['Relu', 'Clip']);
+export const ACTIVATION_OPS = new Set(['Relu', 'Clip']);
 const OTHER_OPS = new Set(['Constant', 'Identity', 'Pad']);
 
 export const SUPPORTED_OPS = [...COMPUTE_OPS, ...PASS_THROUGH_OPS, ...ACTIVATION_OPS, ...OTHER_OPS];

@@ -1,6 +1,7 @@
 import { floatData, type onnx } from '@imgcls/onnx';
 import { floatAttribute, indexGraph, type GraphIndex } from './graph-index';
 import type { Extremes } from './histogram';
+import { ACTIVATION_OPS } from './placement';
 
 /** A Clip's constant bound: input `i` (opset ≥ 11) or the attribute (opset 6); none if absent. */
 function clipBound(clip: onnx.INodeProto, index: GraphIndex, i: 1 | 2): number | undefined {
@@ -40,8 +41,8 @@ export function clipBoundedRanges(
  * output, transitively: DenseNet concatenates a block's features again at every layer) take
  * one range, the union of theirs. With one grid, onnxruntime's QLinearConcat copies bytes
  * instead of requantizing each input through a table: the INT8 DenseNet-121 test model ran
- * 0.87–0.89× as long (docs/benchmarks.md). The output of a Relu or Clip keeps its own range: its
- * zero point at the floor is what lets the activation fold into the op before it, and tensors
+ * 0.87–0.89× as long (docs/benchmarks.md). The output of an activation placement folds away
+ * (Relu, Clip) keeps its own range: its zero point at the floor is what lets it fold, and tensors
  * without a range of their own (a MaxPool's output reuses its input's) are left as they are.
  */
 export function concatSharedRanges(
@@ -57,10 +58,8 @@ export function concatSharedRanges(
     root.set(t, top);
     return top;
   };
-  const ownGrid = (t: string) => {
-    const op = index.producers.get(t)?.opType ?? '';
-    return calibrated.has(t) && op !== 'Relu' && op !== 'Clip';
-  };
+  const ownGrid = (t: string) =>
+    calibrated.has(t) && !ACTIVATION_OPS.has(index.producers.get(t)?.opType ?? '');
   for (const n of graph.node ?? []) {
     if (n.opType !== 'Concat') continue;
     const [first, ...rest] = [...(n.input ?? []), ...(n.output ?? [])].filter(ownGrid);
