@@ -24,8 +24,17 @@ function statFields(path: string): string[] {
 
 /** utime + stime of a live process from /proc (Linux), in ms; undefined where unreadable. */
 export function processCpuMs(pid: number): number | undefined {
+  return cpuMs(`/proc/${pid}/stat`);
+}
+
+/** utime + stime of one thread of a live process (Linux), in ms; undefined where unreadable. */
+export function threadCpuMs(pid: number, tid: number): number | undefined {
+  return cpuMs(`/proc/${pid}/task/${tid}/stat`);
+}
+
+function cpuMs(statPath: string): number | undefined {
   try {
-    const fields = statFields(`/proc/${pid}/stat`);
+    const fields = statFields(statPath);
     const ticks = Number(fields[14 - 3]) + Number(fields[15 - 3]);
     return Number.isFinite(ticks) ? (ticks * 1000) / clockTicks() : undefined;
   } catch {

@@ -26,8 +26,10 @@ type NonEmpty<T> = [T, ...T[]];
  * to the thread with the fewest runs waiting.
  *
  * A run that finds every session idle goes instead to one more session whose intra-op threads
- * span the cores the others use, so a lone request is not held to one core. Under load it is
- * not used, and the single-threaded sessions keep the throughput (docs/benchmarks.md).
+ * span the cores the others use, so a lone request is not held to one core. Its threads spin
+ * between operators during a run and stop when it returns: no CPU spent between requests.
+ * Under load it is not used, and the single-threaded sessions keep the throughput
+ * (docs/benchmarks.md).
  */
 export class InferencePool implements Classifier {
   private constructor(
@@ -52,7 +54,7 @@ export class InferencePool implements Classifier {
       threads.push(await start({ intraOpThreads: options.intraOpThreads }));
     const lone =
       options.loneJobThreads > options.intraOpThreads
-        ? await start({ intraOpThreads: options.loneJobThreads, spinning: false })
+        ? await start({ intraOpThreads: options.loneJobThreads, stopSpinningAfterRun: true })
         : undefined;
     return new InferencePool(threads, lone);
   }

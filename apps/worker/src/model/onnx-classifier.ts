@@ -8,10 +8,12 @@ import type { Classifier } from './classifier';
 export interface SessionOptions {
   intraOpThreads: number;
   /**
-   * Whether intra-op threads spin between operators (onnxruntime's default) or sleep. A session
-   * that shares its cores with others should not spin: the spinning takes their CPU.
+   * Whether the intra-op threads stop spinning as soon as a run returns (onnxruntime's
+   * `session.force_spinning_stop`). Within a run they spin between operators either way, which
+   * is what makes a second thread pay on a fast CPU; by default they also go on spinning after
+   * it, taking a core from whatever runs next for as long as the gap to the next run.
    */
-  spinning?: boolean;
+  stopSpinningAfterRun?: boolean;
 }
 
 /**
@@ -43,9 +45,7 @@ export class OnnxClassifier implements Classifier {
       executionMode: 'sequential',
       intraOpNumThreads: options.intraOpThreads,
       interOpNumThreads: 1,
-      ...(options.spinning === false
-        ? { extra: { session: { intra_op: { allow_spinning: '0' } } } }
-        : {}),
+      ...(options.stopSpinningAfterRun ? { extra: { session: { force_spinning_stop: '1' } } } : {}),
     });
     const missing = [
       session.inputNames.includes(manifest.input.name)
