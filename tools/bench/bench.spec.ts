@@ -82,6 +82,20 @@ describe('npm run bench -- --smoke', () => {
     expect(stdout).toContain('CPU ms per image over the window');
   });
 
+  it('splits the api’s and the workers’ CPU by kind of thread', () => {
+    const [stack] = report.stacks;
+    const cpu = stack?.cells.find((cell) => cell.input === 'photos' && cell.completed > 0)?.cpu;
+    const byThread = cpu?.byThread ?? {};
+    // Every photo is read by the api's event loop, decoded by libvips, run by a model thread.
+    for (const key of ['api main', 'workers main', 'workers decoder', 'workers model'])
+      expect(byThread[key]).toBeGreaterThan(0);
+    // The model's threads are most of a worker's CPU, and the kinds add up to the process.
+    expect(byThread['workers model']).toBeGreaterThan((cpu?.byProcess.workers ?? 0) / 2);
+    const workers = ['main', 'decoder', 'model', 'other'].map((k) => byThread[`workers ${k}`] ?? 0);
+    expect(workers.reduce((sum, ms) => sum + ms, 0)).toBeCloseTo(cpu?.byProcess.workers ?? NaN, 0);
+    expect(stdout).toContain('by thread: main = event loop');
+  });
+
   it('runs the baseline wherever its Python packages are installed, else says why not', () => {
     const settings = findBaseline('densenet121-synthetic', process.env.PYTHON);
     if (typeof settings === 'string') {

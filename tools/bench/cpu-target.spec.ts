@@ -18,6 +18,16 @@ describe('cpu-outside-model: api + redis + workers less the model’s cores / ce
     );
   });
 
+  it('says how much of the workers’ CPU their model threads took, where it was measured', () => {
+    const measured = run(58, { api: 2, redis: 0.8, workers: 37 });
+    const [stack] = measured.stacks;
+    const cell = stack?.cells.find((c) => c.cpu !== undefined);
+    if (cell?.cpu) cell.cpu.byThread = { 'workers model': 35.2, 'workers main': 1.8 };
+    expect(outside(measured)?.detail).toContain(
+      "(the workers' model threads took 35.2 of the workers' 37.0)",
+    );
+  });
+
   it('fails the fp32 stack issue 11 started from: about 12 ms', () => {
     const check = outside(run(57, { api: 4.6, redis: 1.4, workers: 41.1, 'load generator': 1.4 }));
     expect(check?.pass).toBe(false); // 47.1 − 2000 / 57

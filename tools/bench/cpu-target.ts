@@ -27,12 +27,16 @@ export function cpuOutsideModel(results: BenchResults, stack: ServerRun, cores: 
   const outsideMs = parts.reduce((sum, part) => sum + part.ms, 0) - modelMs;
   const summed = parts.map((part) => `${part.label} ${f(part.ms)}`).join(' + ');
   const generator = cpu.byProcess['load generator'];
+  const modelThreads = cpu.byThread?.['workers model'];
   return {
     id,
     pass: outsideMs <= CPU_OUTSIDE_MODEL_MS,
     detail:
       `${summed} − model ${f(modelMs)} (${cores} cores / ${f(best.imgPerS)} img/s, ` +
       `${best.label} at the start) = ${f(outsideMs)} ms per image` +
+      (modelThreads === undefined
+        ? ''
+        : ` (the workers' model threads took ${f(modelThreads)} of the workers' ${f(cpu.byProcess.workers ?? NaN)})`) +
       (generator === undefined ? '' : `; load generator ${f(generator)} not counted`),
   };
 }

@@ -1,4 +1,4 @@
-import { cpuPerImage, findRedisServer } from './cpu';
+import { cpuPerImage, cpuSnapshot, findRedisServer, threadKind } from './cpu';
 
 describe('CPU accounting', () => {
   it('finds the Redis server the tests use', () => {
@@ -6,21 +6,53 @@ describe('CPU accounting', () => {
   });
 
   it('divides each process’s CPU in the window by the images, and names the core time left', () => {
-    const before = new Map([
-      ['api', 1_000],
-      ['workers', 5_000],
-    ]);
-    const after = new Map([
-      ['api', 1_300],
-      ['workers', 8_700],
-      ['late', 50], // started inside the window: no start to measure from
-    ]);
+    const before = {
+      processes: new Map([
+        ['api', 1_000],
+        ['workers', 5_000],
+      ]),
+      threads: new Map([
+        ['workers main', 1_000],
+        ['workers model', 4_000],
+      ]),
+    };
+    const after = {
+      processes: new Map([
+        ['api', 1_300],
+        ['workers', 8_700],
+        ['late', 50], // started inside the window: no start to measure from
+      ]),
+      threads: new Map([
+        ['workers main', 1_500],
+        ['workers model', 7_200],
+      ]),
+    };
     const share = cpuPerImage(before, after, 100, 2_000, 2);
     expect(share).toEqual({
       byProcess: { api: 3, workers: 37 },
+      byThread: { 'workers main': 5, 'workers model': 32 },
       totalMs: 40,
       unaccountedMs: 0, // 2 cores × 2 s / 100 images = 40 ms of core time per image
     });
     expect(cpuPerImage(before, after, 0, 2_000, 2)).toBeUndefined();
+  });
+
+  it('tells the main thread, libvips’ threads and the threads above main’s nice value apart', () => {
+    const main = { tid: 10, name: 'node', nice: 0, cpuMs: 5 };
+    const kind = (name: string, nice: number) =>
+      threadKind({ tid: 11, name, nice, cpuMs: 1 }, main);
+    expect(threadKind(main, main)).toBe('main');
+    expect(kind('libvips worker', 0)).toBe('decoder');
+    expect(kind('node', 10)).toBe('model');
+    expect(kind('node', 0)).toBe('other');
+  });
+
+  it('snapshots the threads of a live process by kind: this one has a main thread and helpers', () => {
+    const snapshot = cpuSnapshot([{ label: 'self', pid: process.pid, byThread: true }]);
+    const threads = [...snapshot.threads.keys()];
+    expect(threads).toContain('self main');
+    expect(threads).toContain('self other');
+    const sum = [...snapshot.threads.values()].reduce((total, ms) => total + ms, 0);
+    expect(sum).toBeLessThanOrEqual((snapshot.processes.get('self') ?? 0) + 20);
   });
 });

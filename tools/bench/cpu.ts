@@ -1,32 +1,71 @@
 import { readdirSync, readFileSync } from 'node:fs';
-import { processCpuMs } from '@imgcls/testing';
+import { processCpuMs, threadStats, type ThreadStat } from '@imgcls/testing';
 
 /** A process whose CPU time a cell charges to its images. */
 export interface WatchedProcess {
   label: string;
   pid: number;
+  /** Its CPU is also split by kind of thread (see threadKind). */
+  byThread?: boolean;
 }
 
-/** CPU time (user + system, all threads) of each watched process so far, in ms, by label. */
-export type CpuSnapshot = ReadonlyMap<string, number>;
+/**
+ * What a thread of the api or a worker does, from what /proc says of it: `main`, the event
+ * loop; `decoder`, libvips' threads (they name themselves); `model`, the threads above the
+ * main thread's nice value, which in a worker are those that run the model (INFERENCE_NICE;
+ * with it at 0 they count as `other`); `other`, V8's helpers and libuv's pool.
+ */
+export type ThreadKind = 'main' | 'decoder' | 'model' | 'other';
+
+export function threadKind(thread: ThreadStat, main: ThreadStat): ThreadKind {
+  if (thread.tid === main.tid) return 'main';
+  if (thread.name.startsWith('libvips')) return 'decoder';
+  return thread.nice > main.nice ? 'model' : 'other';
+}
+
+/** CPU time (user + system) so far, in ms: each watched process by label, all threads. */
+export interface CpuSnapshot {
+  processes: ReadonlyMap<string, number>;
+  /** The processes watched `byThread`, by `<label> <kind>`: the threads alive at the time. */
+  threads: ReadonlyMap<string, number>;
+}
 
 /** Where the machine's time went per answered image during a cell's measured window. */
 export interface CpuPerImage {
   /** ms of CPU per image, by process label. */
   byProcess: Record<string, number>;
+  /** ms of CPU per image of the processes watched by thread, by `<label> <kind>`. */
+  byThread?: Record<string, number>;
   /** The sum of `byProcess`. */
   totalMs: number;
   /** Core time per image that no watched process used: idle cores, or other people's work. */
   unaccountedMs: number;
 }
 
-export function cpuSnapshot(processes: readonly WatchedProcess[]): CpuSnapshot {
-  const snapshot = new Map<string, number>();
-  for (const { label, pid } of processes) {
+export function cpuSnapshot(watched: readonly WatchedProcess[]): CpuSnapshot {
+  const processes = new Map<string, number>();
+  const threads = new Map<string, number>();
+  const add = (map: Map<string, number>, key: string, ms: number) =>
+    map.set(key, (map.get(key) ?? 0) + ms);
+  for (const { label, pid, byThread } of watched) {
     const ms = processCpuMs(pid);
-    if (ms !== undefined) snapshot.set(label, (snapshot.get(label) ?? 0) + ms);
+    if (ms === undefined) continue;
+    add(processes, label, ms);
+    if (!byThread) continue;
+    const all = threadStatsOrNone(pid);
+    const main = all.find(({ tid }) => tid === pid);
+    if (main === undefined) continue;
+    for (const thread of all) add(threads, `${label} ${threadKind(thread, main)}`, thread.cpuMs);
   }
-  return snapshot;
+  return { processes, threads };
+}
+
+function threadStatsOrNone(pid: number): ThreadStat[] {
+  try {
+    return threadStats(pid);
+  } catch {
+    return []; // it exited meanwhile
+  }
 }
 
 /**
@@ -40,14 +79,24 @@ export function cpuPerImage(
   windowMs: number,
   cores: number,
 ): CpuPerImage | undefined {
-  if (images === 0 || after.size === 0) return undefined;
-  const byProcess: Record<string, number> = {};
-  for (const [label, ms] of after) {
-    const start = before.get(label);
-    if (start !== undefined) byProcess[label] = (ms - start) / images;
-  }
+  if (images === 0 || after.processes.size === 0) return undefined;
+  const perImage = (start: ReadonlyMap<string, number>, end: ReadonlyMap<string, number>) => {
+    const share: Record<string, number> = {};
+    for (const [key, ms] of end) {
+      const from = start.get(key);
+      if (from !== undefined) share[key] = (ms - from) / images;
+    }
+    return share;
+  };
+  const byProcess = perImage(before.processes, after.processes);
+  const byThread = perImage(before.threads, after.threads);
   const totalMs = Object.values(byProcess).reduce((sum, ms) => sum + ms, 0);
-  return { byProcess, totalMs, unaccountedMs: (cores * windowMs) / images - totalMs };
+  return {
+    byProcess,
+    ...(Object.keys(byThread).length > 0 ? { byThread } : {}),
+    totalMs,
+    unaccountedMs: (cores * windowMs) / images - totalMs,
+  };
 }
 
 /**

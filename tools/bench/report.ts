@@ -130,7 +130,25 @@ export function cpuTable(results: BenchResults, run: ServerRun, cores: number): 
   return [
     `CPU ms per image over the window (the model alone at the ceiling: ${num(modelMs)} ms of core time per image):`,
     table(['cell', ...labels, 'total', 'unused'], rows),
+    ...threadTable(cells),
   ].join('\n');
+}
+
+/**
+ * The same CPU by kind of thread (cpu.ts's threadKind): how much of the workers' CPU is the
+ * model's own threads, set against the ceiling's share, and where the rest goes.
+ */
+function threadTable(cells: readonly CellResult[]): string[] {
+  const keys = [...new Set(cells.flatMap((cell) => Object.keys(cell.cpu?.byThread ?? {})))];
+  if (keys.length === 0) return [];
+  const rows = cells.map((cell) => [
+    `${cell.input} c=${cell.concurrency}`,
+    ...keys.map((key) => num(cell.cpu?.byThread?.[key] ?? NaN)),
+  ]);
+  return [
+    'by thread: main = event loop, decoder = libvips, model = the threads at INFERENCE_NICE above main (0: counted in other), other = V8 and libuv helpers:',
+    table(['cell', ...keys], rows),
+  ];
 }
 
 /** The model-alone batch-1 latency a server's requests are compared with. */

@@ -84,8 +84,8 @@ export async function startBenchStack(
     const label = stackLabel(layout, cores);
     const redis = findRedisServer();
     const processes = [
-      ...watched(api, 'api'),
-      ...workers.flatMap((worker) => watched(worker, 'workers')),
+      ...watched(api, 'api', { byThread: true }),
+      ...workers.flatMap((worker) => watched(worker, 'workers', { byThread: true })),
       ...(redis ? [redis] : []),
     ];
     return { label, inferenceUrl, queuePrefix: prefix, processes, problem, waitIdle, stop };
@@ -96,9 +96,13 @@ export async function startBenchStack(
 }
 
 /** A started process under a label; processes with the same label are summed. */
-export function watched(service: ServiceProcess, label: string): WatchedProcess[] {
+export function watched(
+  service: ServiceProcess,
+  label: string,
+  { byThread = false } = {},
+): WatchedProcess[] {
   const { pid } = service.child;
-  return pid === undefined ? [] : [{ label, pid }];
+  return pid === undefined ? [] : [{ label, pid, byThread }];
 }
 
 function stackEnv(layout: StackLayout, model: string, prefix: string): NodeJS.ProcessEnv {

@@ -6,7 +6,7 @@ import {
   TEST_REDIS_URL,
   WORKER_MAIN,
   testPrefix,
-  threadCpuMs,
+  threadStats,
 } from '@imgcls/testing';
 import { sleep } from './support/concurrency';
 import { classifySync, photo } from './support/jobs';
@@ -215,7 +215,9 @@ describe('a lone job on both cores (densenet121-synthetic-int8: a test model)', 
     expect(model).toHaveLength(4);
     const loneIntraOp = Math.max(...model);
     const cpu = (tids: number[]) =>
-      tids.reduce((sum, tid) => sum + (threadCpuMs(pid, tid) ?? NaN), 0);
+      threadStats(pid)
+        .filter(({ tid }) => tids.includes(tid))
+        .reduce((sum, thread) => sum + thread.cpuMs, 0);
 
     const { bytes } = await photo(0);
     const before = cpu([loneIntraOp]);

@@ -15,38 +15,55 @@ function clockTicks(): number {
   return ticksPerSecond;
 }
 
-/** The fields of a /proc `stat` file (Linux) from field 3 (state) on, so field n is at n - 3. */
-function statFields(path: string): string[] {
+/** The command name and the fields after it of a /proc `stat` file (Linux): field n at n - 3. */
+function readStat(path: string): { name: string; fields: string[] } {
   const stat = readFileSync(path, 'utf8');
-  // They start after the command name, in parentheses, which may hold spaces.
-  return stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  // The command name is in parentheses and may hold spaces and parentheses itself.
+  const open = stat.indexOf('(');
+  const close = stat.lastIndexOf(')');
+  return { name: stat.slice(open + 1, close), fields: stat.slice(close + 2).split(' ') };
+}
+
+/** utime + stime (fields 14 and 15) in ms. */
+function cpuMs(fields: readonly string[]): number {
+  return ((Number(fields[14 - 3]) + Number(fields[15 - 3])) * 1000) / clockTicks();
 }
 
 /** utime + stime of a live process from /proc (Linux), in ms; undefined where unreadable. */
 export function processCpuMs(pid: number): number | undefined {
-  return cpuMs(`/proc/${pid}/stat`);
-}
-
-/** utime + stime of one thread of a live process (Linux), in ms; undefined where unreadable. */
-export function threadCpuMs(pid: number, tid: number): number | undefined {
-  return cpuMs(`/proc/${pid}/task/${tid}/stat`);
-}
-
-function cpuMs(statPath: string): number | undefined {
   try {
-    const fields = statFields(statPath);
-    const ticks = Number(fields[14 - 3]) + Number(fields[15 - 3]);
-    return Number.isFinite(ticks) ? (ticks * 1000) / clockTicks() : undefined;
+    const ms = cpuMs(readStat(`/proc/${pid}/stat`).fields);
+    return Number.isFinite(ms) ? ms : undefined;
   } catch {
     return undefined;
   }
 }
 
+/** One thread of a process, from its /proc stat (Linux). */
+export interface ThreadStat {
+  tid: number;
+  /** Its command name (`comm`): the process's unless the thread named itself, e.g. "libvips worker". */
+  name: string;
+  nice: number;
+  /** utime + stime so far, in ms. */
+  cpuMs: number;
+}
+
+/** Every live thread of a live process (Linux); threads that end while it reads are left out. */
+export function threadStats(pid: number): ThreadStat[] {
+  const threads: ThreadStat[] = [];
+  for (const tid of readdirSync(`/proc/${pid}/task`)) {
+    try {
+      const { name, fields } = readStat(`/proc/${pid}/task/${tid}/stat`);
+      threads.push({ tid: Number(tid), name, nice: Number(fields[19 - 3]), cpuMs: cpuMs(fields) });
+    } catch {
+      // It ended between the listing and the read.
+    }
+  }
+  return threads;
+}
+
 /** Each thread's nice value (field 19 of its stat), by thread id (Linux). */
 export function niceByThread(pid: number): Map<number, number> {
-  const nice = new Map<number, number>();
-  for (const tid of readdirSync(`/proc/${pid}/task`)) {
-    nice.set(Number(tid), Number(statFields(`/proc/${pid}/task/${tid}/stat`)[19 - 3]));
-  }
-  return nice;
+  return new Map(threadStats(pid).map(({ tid, nice }) => [tid, nice]));
 }
