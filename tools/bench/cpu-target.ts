@@ -28,6 +28,7 @@ export function cpuOutsideModel(results: BenchResults, stack: ServerRun, cores: 
   const summed = parts.map((part) => `${part.label} ${f(part.ms)}`).join(' + ');
   const generator = cpu.byProcess['load generator'];
   const modelThreads = cpu.byThread?.['workers model'];
+  const workers = f(cpu.byProcess.workers ?? NaN);
   return {
     id,
     pass: outsideMs <= CPU_OUTSIDE_MODEL_MS,
@@ -36,7 +37,7 @@ export function cpuOutsideModel(results: BenchResults, stack: ServerRun, cores: 
       `${best.label} at the start) = ${f(outsideMs)} ms per image` +
       (modelThreads === undefined
         ? ''
-        : ` (the workers' model threads took ${f(modelThreads)} of the workers' ${f(cpu.byProcess.workers ?? NaN)})`) +
+        : ` (the workers' model threads took ${f(modelThreads)} of the workers' ${workers})`) +
       (generator === undefined ? '' : `; load generator ${f(generator)} not counted`),
   };
 }

@@ -146,7 +146,8 @@ function threadTable(cells: readonly CellResult[]): string[] {
     ...keys.map((key) => num(cell.cpu?.byThread?.[key] ?? NaN)),
   ]);
   return [
-    'by thread: main = event loop, decoder = libvips, model = the threads at INFERENCE_NICE above main (0: counted in other), other = V8 and libuv helpers:',
+    'by thread: main = event loop, decoder = libvips, model = the threads at INFERENCE_NICE ' +
+      'above main (0: counted in other), other = V8 and libuv helpers:',
     table(['cell', ...keys], rows),
   ];
 }

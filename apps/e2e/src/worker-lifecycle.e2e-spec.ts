@@ -224,8 +224,8 @@ describe('a lone job on both cores (densenet121-synthetic-int8: a test model)', 
     let betweenRuns = 0;
     for (let i = 0; i < 5; i++) {
       expect((await classifySync(stack.url, bytes)).status).toBe(200);
-      // onnxruntime's default keeps a session's threads spinning for ~30 ms of CPU after each
-      // run (measured on the test model: 28 ms after a 20 ms gap or a 500 ms one); stopped, 0.3.
+      // onnxruntime's default keeps a session's threads spinning after each run (the INT8 test
+      // model on a Xeon: 20 ms of CPU in a 20 ms gap, 28-30 ms in gaps of 50-500 ms); stopped, 0.3.
       const answered = cpu(model);
       await sleep(200);
       betweenRuns += cpu(model) - answered;

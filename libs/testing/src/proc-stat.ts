@@ -42,7 +42,7 @@ export function processCpuMs(pid: number): number | undefined {
 /** One thread of a process, from its /proc stat (Linux). */
 export interface ThreadStat {
   tid: number;
-  /** Its command name (`comm`): the process's unless the thread named itself, e.g. "libvips worker". */
+  /** Its command name (`comm`): the process's, unless the thread named itself (libvips). */
   name: string;
   nice: number;
   /** utime + stime so far, in ms. */
