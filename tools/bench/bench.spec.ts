@@ -89,10 +89,14 @@ describe('npm run bench -- --smoke', () => {
     // Every photo is read by the api's event loop, decoded by libvips, run by a model thread.
     for (const key of ['api main', 'workers main', 'workers decoder', 'workers model'])
       expect(byThread[key]).toBeGreaterThan(0);
-    // The model's threads are most of a worker's CPU, and the kinds add up to the process.
-    expect(byThread['workers model']).toBeGreaterThan((cpu?.byProcess.workers ?? 0) / 2);
+    // The model's threads are most of a worker's CPU, and the kinds add up to the process, to
+    // within rounding: /proc gives each thread's time in whole 10 ms ticks, ~25 threads round on
+    // their own, and a smoke cell answers a few dozen photos (a CI run: 52.2 against 53.0 ms).
+    const total = cpu?.byProcess.workers ?? NaN;
+    expect(byThread['workers model']).toBeGreaterThan(total / 2);
     const workers = ['main', 'decoder', 'model', 'other'].map((k) => byThread[`workers ${k}`] ?? 0);
-    expect(workers.reduce((sum, ms) => sum + ms, 0)).toBeCloseTo(cpu?.byProcess.workers ?? NaN, 0);
+    const summed = workers.reduce((sum, ms) => sum + ms, 0);
+    expect(Math.abs(summed - total)).toBeLessThanOrEqual(0.1 * total);
     expect(stdout).toContain('by thread: main = event loop');
   });
 
