@@ -49,6 +49,7 @@ export async function loadModel(
             intraOpThreads: config.intraOpThreads,
             loneJobThreads: config.loneJobThreads,
             niceIncrement: config.inferenceNice,
+            maxBatch: config.maxBatchSize,
           },
           modelPath,
           manifest,

@@ -4,7 +4,7 @@ import { envExample, readmeVariables } from '@imgcls/testing';
 import { loadWorkerConfig, WORKER_VARIABLES } from './config';
 
 describe('loadWorkerConfig', () => {
-  it('defaults to the real DenseNet-121, one single-threaded session per core, two jobs each', () => {
+  it('defaults to the real DenseNet-121, one single-threaded session per core, batches of two', () => {
     const config = loadWorkerConfig({});
     expect(config.model).toBe('densenet121');
     expect(config.modelsDir).toBe(resolve('models'));
@@ -13,12 +13,17 @@ describe('loadWorkerConfig', () => {
     expect(config.loneJobThreads).toBe(availableParallelism());
     expect(loadWorkerConfig({ INFERENCE_THREADS: '1' }).loneJobThreads).toBe(1);
     expect(loadWorkerConfig({ LONE_JOB_THREADS: '0' }).loneJobThreads).toBe(0);
-    expect(config.concurrency).toBe(2 * availableParallelism());
-    expect(loadWorkerConfig({ INFERENCE_THREADS: '0' }).concurrency).toBe(2);
+    // Two batches' worth of jobs per session: one batch decodes while the other computes.
+    expect(config.maxBatchSize).toBe(2);
+    expect(config.concurrency).toBe(4 * availableParallelism());
+    expect(loadWorkerConfig({ MAX_BATCH_SIZE: '1' }).concurrency).toBe(2 * availableParallelism());
     expect(loadWorkerConfig({ WORKER_CONCURRENCY: '3' }).concurrency).toBe(3);
-    // One job per session runs at once; the rest of the slots wait for one.
-    expect(config.runningAtOnce).toBe(availableParallelism());
-    expect(loadWorkerConfig({ INFERENCE_THREADS: '0' }).runningAtOnce).toBe(1);
+    // On the event loop's thread the model runs one job at a time, never a batch.
+    const onLoop = loadWorkerConfig({ INFERENCE_THREADS: '0', MAX_BATCH_SIZE: '4' });
+    expect([onLoop.maxBatchSize, onLoop.concurrency, onLoop.runningAtOnce]).toEqual([1, 2, 1]);
+    // A batch per session runs at once; the rest of the slots wait for one.
+    expect(config.runningAtOnce).toBe(2 * availableParallelism());
+    expect(loadWorkerConfig({ MAX_BATCH_SIZE: '1' }).runningAtOnce).toBe(availableParallelism());
     expect(
       loadWorkerConfig({ INFERENCE_THREADS: '4', WORKER_CONCURRENCY: '3' }).runningAtOnce,
     ).toBe(3);
@@ -30,6 +35,9 @@ describe('loadWorkerConfig', () => {
   it('refuses a bad variable with its fix', () => {
     expect(() => loadWorkerConfig({ WORKER_CONCURRENCY: '0' })).toThrow(
       'WORKER_CONCURRENCY="0" must be a whole number ≥ 1',
+    );
+    expect(() => loadWorkerConfig({ MAX_BATCH_SIZE: '0' })).toThrow(
+      'MAX_BATCH_SIZE="0" must be a whole number ≥ 1',
     );
     expect(() => loadWorkerConfig({ INFERENCE_NICE: '20' })).toThrow(
       'INFERENCE_NICE="20" must be a whole number from 0 to 19',

@@ -21,7 +21,7 @@ export interface WorkerConfig {
   readonly labelsDir: string;
   /** Jobs this process holds at once. */
   readonly concurrency: number;
-  /** Of those, the jobs its model runs at once: one per session, at most `concurrency`. */
+  /** Of those, the jobs its model runs at once: a batch per session, at most `concurrency`. */
   readonly runningAtOnce: number;
   /** Threads that each run a session of the model (0: run it on the event loop's thread). */
   readonly inferenceThreads: number;
@@ -34,6 +34,8 @@ export interface WorkerConfig {
   readonly loneJobThreads: number;
   /** Added to the nice value of the threads that run the model (0: the same as the rest). */
   readonly inferenceNice: number;
+  /** The most jobs waiting for one session that it runs as one batch (1: one at a time). */
+  readonly maxBatchSize: number;
   /** Decoder limit; the api checks the header first, this guards the worker on its own. */
   readonly maxImagePixels: number;
   /**
@@ -64,14 +66,16 @@ const WORKER_ENV = {
   MODEL: str({ default: 'densenet121' }),
   MODELS_DIR: str({ default: 'models' }),
   LABELS_DIR: str({ default: 'labels' }),
-  // One session per core, each on one thread, measured best (docs/benchmarks.md); two jobs
-  // per session, so one decodes while the other computes.
+  // One session per core, each on one thread, measured best (docs/benchmarks.md); two batches
+  // worth of jobs per session, so one decodes while the other computes.
   INFERENCE_THREADS: count({ default: availableParallelism() }),
   INTRA_OP_THREADS: positiveInt({ default: 1 }),
   // Default: the cores the sessions use together (docs/benchmarks.md, a lone job).
   LONE_JOB_THREADS: count({ default: undefined, example: '2' }),
   // Busy cores serve Redis, decoding and HTTP first: refusals 3× faster at 150% load.
   INFERENCE_NICE: intRange(0, 19)({ default: 10 }),
+  // Jobs that queue for a busy session run together: less CPU per image (docs/benchmarks.md).
+  MAX_BATCH_SIZE: positiveInt({ default: 2 }),
   WORKER_CONCURRENCY: positiveInt({ default: undefined, example: '4' }),
   // A 40-MP progressive JPEG (a shared photo enlarged) decodes in ~0.5 s of CPU; see docs/benchmarks.md.
   JOB_PROCESSING_TIMEOUT_MS: positiveInt({ default: 10_000, example: '10000' }),
@@ -91,7 +95,8 @@ export function loadWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerCo
   const e = parseEnv(env, WORKER_ENV);
   // INFERENCE_THREADS=0 runs the model on the event loop's thread: one job at a time.
   const sessions = Math.max(1, e.INFERENCE_THREADS);
-  const concurrency = e.WORKER_CONCURRENCY ?? 2 * sessions;
+  const batch = e.INFERENCE_THREADS > 0 ? e.MAX_BATCH_SIZE : 1;
+  const concurrency = e.WORKER_CONCURRENCY ?? 2 * sessions * batch;
   return {
     redisUrl: e.REDIS_URL,
     queuePrefix: e.QUEUE_PREFIX,
@@ -99,11 +104,12 @@ export function loadWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerCo
     modelsDir: resolve(e.MODELS_DIR),
     labelsDir: resolve(e.LABELS_DIR),
     concurrency,
-    runningAtOnce: Math.min(sessions, concurrency),
+    runningAtOnce: Math.min(sessions * batch, concurrency),
     intraOpThreads: e.INTRA_OP_THREADS,
     inferenceThreads: e.INFERENCE_THREADS,
     loneJobThreads: e.LONE_JOB_THREADS ?? e.INFERENCE_THREADS * e.INTRA_OP_THREADS,
     inferenceNice: e.INFERENCE_NICE,
+    maxBatchSize: batch,
     maxImagePixels: e.MAX_IMAGE_PIXELS,
     jobProcessingTimeoutMs: e.JOB_PROCESSING_TIMEOUT_MS,
     lockDurationMs: e.LOCK_DURATION_MS,

@@ -34,10 +34,11 @@ export function serviceCapacity(beats: readonly WorkerLoad[]): ServiceCapacity {
 /**
  * How many jobs must end before a new one's model starts: those ahead of it (waiting, or uploads
  * still arriving) and those in the workers' slots, less the sessions that run them; none while
- * a session is free. Sessions, not slots: a worker holds two jobs per session so the next one is
- * decoded while the model runs, and a job in a slot still waits for the run ahead of it, about
- * one model run that would otherwise come on top of the budget for every job admitted at its
- * edge. RESERVE_SCRIPT computes the same in Lua, atomically with the reservation.
+ * a session is free. Sessions (each a batch of jobs), not slots: a worker holds two batches per
+ * session so the next is decoded while the model runs, and a job in a slot still waits for the
+ * run ahead of it, about one model run that would otherwise come on top of the budget for every
+ * job admitted at its edge. RESERVE_SCRIPT computes the same in Lua, atomically with the
+ * reservation.
  */
 export function completionsBeforeStart(waiting: number, active: number, sessions: number): number {
   return Math.max(0, waiting + active + 1 - sessions);

@@ -78,7 +78,7 @@ export class ClassifyProcessor {
   async completed(job: ClassifyJob, result: ClassifyResult): Promise<void> {
     const { class_id, timings } = result;
     this.deps.metrics.jobDone('succeeded');
-    this.deps.metrics.observe(timings, 1);
+    this.deps.metrics.observe(timings);
     this.deps.logger.info(
       { job_id: job.id, request_id: job.data.requestId, class_id, timings },
       'job succeeded',
@@ -115,8 +115,9 @@ export class ClassifyProcessor {
     });
     budget.check(); // over budget: its caller has its answer, the model is spared
     const inferStartMs = performance.now();
-    const logits = await classifier.run(input);
+    const { logits, batch } = await classifier.run(input);
     const inferEndMs = performance.now();
+    this.deps.metrics.observeBatch(batch);
     const [top, ...rest] = rankClasses(
       { data: logits, offset: 0, length: classifier.classes },
       labels,

@@ -19,11 +19,11 @@ export class WorkerMetrics {
   );
   private readonly inference = this.histogram(
     'imgcls_worker_inference_seconds',
-    'ONNX Runtime time per batch',
+    "ONNX Runtime time per image: its whole batch's run",
   );
   private readonly batchSize = new Histogram({
     name: 'imgcls_worker_batch_size',
-    help: 'Images per ONNX Runtime run',
+    help: 'Images in the ONNX Runtime run of each image (2: it ran with one other)',
     buckets: [1, 2, 4, 8, 16, 32],
     registers: [this.registry],
   });
@@ -44,11 +44,15 @@ export class WorkerMetrics {
     this.jobs.inc({ outcome });
   }
 
-  /** One image's timings; `batch` is how many images shared its ONNX run. */
-  observe(timings: JobTimings, batch: number): void {
+  /** One finished job's timings. */
+  observe(timings: JobTimings): void {
     this.queueWait.observe(timings.queue_wait_ms / 1000);
     this.preprocess.observe(timings.preprocess_ms / 1000);
     this.inference.observe(timings.inference_ms / 1000);
+  }
+
+  /** One image's run: `batch` images, this one included, shared it. */
+  observeBatch(batch: number): void {
     this.batchSize.observe(batch);
   }
 

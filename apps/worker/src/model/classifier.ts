@@ -1,3 +1,11 @@
+/** One image's answer from the model. */
+export interface Logits {
+  /** The image's `classes` logits. */
+  logits: Float32Array;
+  /** Images in the onnxruntime run it was part of (1: it ran alone). */
+  batch: number;
+}
+
 /** Runs the model on one image (CHW float32), wherever it runs. */
 export interface Classifier {
   /** Floats per image in the input tensor (3 × crop × crop). */
@@ -5,9 +13,9 @@ export interface Classifier {
   /** Logits per image. */
   readonly classes: number;
   /**
-   * Runs one image; returns its `classes` logits. May take `image` over. One at a time: batches
-   * were measured and not kept (docs/benchmarks.md, micro-batching).
+   * Runs one image; may take `image` over. Where the model runs in its own threads, images
+   * that wait for the same session together run as one batch (`MAX_BATCH_SIZE`).
    */
-  run(image: Float32Array): Promise<Float32Array>;
+  run(image: Float32Array): Promise<Logits>;
   release(): Promise<void>;
 }

@@ -1,5 +1,5 @@
 import type { ModelManifest } from '@imgcls/models';
-import type { Classifier } from './classifier';
+import type { Classifier, Logits } from './classifier';
 import { InferenceThread } from './inference-thread';
 import type { SessionOptions } from './onnx-classifier';
 
@@ -15,6 +15,12 @@ export interface PoolOptions {
    * first, and the model takes the rest: the same work, in a better order (docs/benchmarks.md).
    */
   niceIncrement: number;
+  /**
+   * The most runs that wait for one session which it takes as one batch. A run never waits for
+   * others to join: a batch is only what queued while the session was busy, so an idle worker
+   * answers as fast, and a busy one spends less per image (docs/benchmarks.md).
+   */
+  maxBatch: number;
 }
 
 /** At least one: a pool always has a session to run on. */
@@ -44,17 +50,19 @@ export class InferencePool implements Classifier {
     onFailure: (error: Error) => void,
   ): Promise<InferencePool> {
     // One at a time: each warms up alone, so start-up stays within the memory of one session.
-    const start = (session: SessionOptions) =>
-      InferenceThread.start(path, manifest, session, options.niceIncrement, onFailure);
+    const { niceIncrement, maxBatch } = options;
+    const start = (session: SessionOptions, batch = maxBatch) =>
+      InferenceThread.start(path, manifest, session, { niceIncrement, maxBatch: batch }, onFailure);
     if (options.sessions < 1) throw new Error('an inference pool needs at least one session');
     const threads: NonEmpty<InferenceThread> = [
       await start({ intraOpThreads: options.intraOpThreads }),
     ];
     for (let i = 1; i < options.sessions; i++)
       threads.push(await start({ intraOpThreads: options.intraOpThreads }));
+    // Only a job that finds every session idle goes to it, so it never has two to batch.
     const lone =
       options.loneJobThreads > options.intraOpThreads
-        ? await start({ intraOpThreads: options.loneJobThreads, stopSpinningAfterRun: true })
+        ? await start({ intraOpThreads: options.loneJobThreads, stopSpinningAfterRun: true }, 1)
         : undefined;
     return new InferencePool(threads, lone);
   }
@@ -67,7 +75,7 @@ export class InferencePool implements Classifier {
     return this.threads[0].classes;
   }
 
-  run(image: Float32Array): Promise<Float32Array> {
+  run(image: Float32Array): Promise<Logits> {
     return chooseThread(this.threads, this.lone).run(image);
   }
 

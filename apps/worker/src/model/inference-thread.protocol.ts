@@ -8,11 +8,13 @@ export interface InferenceThreadData {
   options: SessionOptions;
   /** Added to the thread's nice value before the session starts its own threads. */
   niceIncrement: number;
+  /** The most runs that wait together which the thread makes one batch. */
+  maxBatch: number;
 }
 
 export type ToInferenceThread = { type: 'run'; id: number; input: Float32Array };
 
 export type FromInferenceThread =
   | { type: 'ready'; imageLength: number; classes: number }
-  | { type: 'result'; id: number; logits: Float32Array }
+  | { type: 'result'; id: number; logits: Float32Array; batch: number }
   | { type: 'failed'; id: number; message: string };

@@ -2,7 +2,7 @@ import { StartupError } from '@imgcls/env';
 import type { ModelManifest } from '@imgcls/models';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import type { Classifier } from './classifier';
+import type { Classifier, Logits } from './classifier';
 import type { SessionOptions } from './onnx-classifier';
 import type {
   FromInferenceThread,
@@ -11,7 +11,7 @@ import type {
 } from './inference-thread.protocol';
 
 interface Pending {
-  resolve: (logits: Float32Array) => void;
+  resolve: (logits: Logits) => void;
   reject: (error: Error) => void;
 }
 
@@ -39,16 +39,17 @@ export class InferenceThread implements Classifier {
 
   /**
    * `onFailure` hears of a thread that died after it started (not of `release`). The thread's
-   * nice value is raised by `niceIncrement` (see PoolOptions).
+   * nice value is raised by `niceIncrement`; runs that wait together go as batches of up to
+   * `maxBatch` (see PoolOptions).
    */
   static start(
     path: string,
     manifest: ModelManifest,
     options: SessionOptions,
-    niceIncrement: number,
+    threadOptions: { niceIncrement: number; maxBatch: number },
     onFailure: (error: Error) => void,
   ): Promise<InferenceThread> {
-    const workerData: InferenceThreadData = { path, manifest, options, niceIncrement };
+    const workerData: InferenceThreadData = { path, manifest, options, ...threadOptions };
     const worker = new Worker(join(__dirname, 'inference-thread.worker.js'), { workerData });
     return new Promise((resolve, reject) => {
       worker.once('message', (message: FromInferenceThread) => {
@@ -70,7 +71,7 @@ export class InferenceThread implements Classifier {
     return this.pending.size;
   }
 
-  run(image: Float32Array): Promise<Float32Array> {
+  run(image: Float32Array): Promise<Logits> {
     if (this.failure) return Promise.reject(this.failure);
     const id = this.nextId++;
     const message: ToInferenceThread = { type: 'run', id, input: image };
@@ -89,7 +90,8 @@ export class InferenceThread implements Classifier {
     if (message.type === 'ready') return;
     const pending = this.pending.get(message.id);
     this.pending.delete(message.id);
-    if (message.type === 'result') pending?.resolve(message.logits);
+    if (message.type === 'result')
+      pending?.resolve({ logits: message.logits, batch: message.batch });
     else pending?.reject(new Error(message.message));
   }
 

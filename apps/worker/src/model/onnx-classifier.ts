@@ -3,7 +3,7 @@ import { StartupError } from '@imgcls/env';
 import type { ModelManifest } from '@imgcls/models';
 import { tensorLength } from '@imgcls/preprocessing';
 import * as ort from 'onnxruntime-node';
-import type { Classifier } from './classifier';
+import type { Classifier, Logits } from './classifier';
 
 export interface SessionOptions {
   intraOpThreads: number;
@@ -26,6 +26,11 @@ export class OnnxClassifier implements Classifier {
   readonly imageLength: number;
   /** Logits per image. */
   readonly classes: number;
+  /**
+   * The most images one run takes: the graph's batch dimension when it is fixed (a model
+   * exported for batches of 1 says N in its manifest and still runs, one at a time).
+   */
+  readonly batchLimit: number;
 
   private constructor(
     private readonly session: ort.InferenceSession,
@@ -33,6 +38,9 @@ export class OnnxClassifier implements Classifier {
   ) {
     this.imageLength = tensorLength(manifest.preprocessing);
     this.classes = manifest.output.shape[1] ?? 0;
+    const input = session.inputMetadata.find(({ name }) => name === manifest.input.name);
+    const batch = input?.isTensor ? input.shape[0] : undefined;
+    this.batchLimit = typeof batch === 'number' && batch > 0 ? batch : Infinity;
   }
 
   static async load(
@@ -65,28 +73,50 @@ export class OnnxClassifier implements Classifier {
     return new OnnxClassifier(session, manifest);
   }
 
-  /** Runs one image; returns its `classes` logits. */
-  async run(image: Float32Array): Promise<Float32Array> {
-    const { cropSize } = this.manifest.preprocessing;
-    const input = new ort.Tensor('float32', image.subarray(0, this.imageLength), [
-      1,
-      3,
-      cropSize,
-      cropSize,
-    ]);
-    const outputs = await this.session.run({ [this.manifest.input.name]: input });
-    const logits = outputs[this.manifest.output.name];
-    if (logits === undefined || logits.type !== 'float32' || logits.size !== this.classes) {
-      throw new Error(
-        `model ${this.manifest.name} returned no ${this.classes} float32 "${this.manifest.output.name}"`,
-      );
-    }
-    return logits.data as Float32Array;
+  /** Runs one image alone. */
+  async run(image: Float32Array): Promise<Logits> {
+    const [logits] = await this.runBatch([image]);
+    if (logits === undefined) throw new Error('a run of one image returned no logits');
+    return { logits, batch: 1 };
   }
 
-  /** The first run allocates and plans; do it before taking jobs so no caller pays for it. */
-  async warmUp(): Promise<void> {
-    await this.run(new Float32Array(this.imageLength));
+  /**
+   * Runs several images as one batch; returns each one's `classes` logits, in order (views of
+   * onnxruntime's output: copy them before the next run).
+   */
+  async runBatch(images: readonly Float32Array[]): Promise<Float32Array[]> {
+    const { cropSize } = this.manifest.preprocessing;
+    const length = this.imageLength;
+    const [first] = images;
+    if (first === undefined) return [];
+    let data = first.subarray(0, length);
+    if (images.length > 1) {
+      // One copy per image (~0.05 ms for DenseNet's 602 KB): the batch's tensor is contiguous.
+      data = new Float32Array(images.length * length);
+      images.forEach((image, i) => data.set(image.subarray(0, length), i * length));
+    }
+    const input = new ort.Tensor('float32', data, [images.length, 3, cropSize, cropSize]);
+    const outputs = await this.session.run({ [this.manifest.input.name]: input });
+    const logits = outputs[this.manifest.output.name];
+    const expected = images.length * this.classes;
+    if (logits === undefined || logits.type !== 'float32' || logits.size !== expected) {
+      throw new Error(
+        `model ${this.manifest.name} returned no ${images.length} × ${this.classes} float32 "${this.manifest.output.name}"`,
+      );
+    }
+    const all = logits.data as Float32Array;
+    return images.map((_, i) => all.subarray(i * this.classes, (i + 1) * this.classes));
+  }
+
+  /**
+   * The first run of a batch size allocates and plans; do it before taking jobs so no caller
+   * pays for it. One image, then `maxBatch` (the largest a run will hold).
+   */
+  async warmUp(maxBatch = 1): Promise<void> {
+    const image = new Float32Array(this.imageLength);
+    await this.runBatch([image]);
+    const largest = Math.min(maxBatch, this.batchLimit);
+    if (largest > 1) await this.runBatch(Array.from({ length: largest }, () => image));
   }
 
   async release(): Promise<void> {

@@ -1,0 +1,80 @@
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { decodeOnnxModel, encodeOnnxModel } from '@imgcls/onnx';
+import { loadModelManifest } from '@imgcls/models';
+import { preprocessImage } from '@imgcls/preprocessing';
+import { REPO_ROOT, samplePhotos } from '@imgcls/testing';
+import { OnnxClassifier } from './onnx-classifier';
+
+const MODELS = join(REPO_ROOT, 'models');
+const ONE_THREAD = { intraOpThreads: 1 };
+
+/** The first `count` shared photos as model inputs. */
+async function inputs(manifestName: string, count: number): Promise<Float32Array[]> {
+  const { preprocessing } = loadModelManifest(manifestName, MODELS);
+  const photos = samplePhotos().slice(0, count);
+  return Promise.all(
+    photos.map(async ({ path }) =>
+      preprocessImage(await readFile(path), preprocessing, { maxInputPixels: 40_000_000 }),
+    ),
+  );
+}
+
+/** The test model (densenet121-synthetic: not ImageNet-trained) and the zoo's MobileNetV2. */
+describe('OnnxClassifier', () => {
+  it('runs a batch as it runs each image alone, answers in order', async () => {
+    const name = 'densenet121-synthetic';
+    const manifest = loadModelManifest(name, MODELS);
+    const classifier = await OnnxClassifier.load(join(MODELS, manifest.file), manifest, ONE_THREAD);
+    try {
+      expect(classifier.batchLimit).toBe(Infinity); // the graph's batch dimension is dynamic
+      const images = await inputs(name, 3);
+      const alone: number[][] = [];
+      for (const image of images) alone.push(Array.from((await classifier.run(image)).logits));
+      const together = (await classifier.runBatch(images)).map((logits) => Array.from(logits));
+      expect(together).toHaveLength(3);
+      together.forEach((logits, i) => {
+        const single = alone[i] ?? [];
+        expect(logits).toHaveLength(classifier.classes);
+        expect(
+          Math.max(...logits.map((value, k) => Math.abs(value - (single[k] ?? NaN)))),
+        ).toBeLessThan(1e-4);
+      });
+      // Different photos, different answers: a batch that repeated one image would fail above.
+      expect(alone[0]).not.toEqual(alone[1]);
+    } finally {
+      await classifier.release();
+    }
+  });
+
+  it('runs a graph exported for batches of one, one image at a time', async () => {
+    const name = 'mobilenetv2-12-int8';
+    const manifest = loadModelManifest(name, MODELS);
+    const dir = await mkdtemp(join(tmpdir(), 'imgcls-fixed-batch-'));
+    try {
+      const model = decodeOnnxModel(await readFile(join(MODELS, manifest.file)), manifest.file);
+      const input = model.graph?.input?.find((value) => value.name === manifest.input.name);
+      const batch = input?.type?.tensorType?.shape?.dim?.[0];
+      if (!batch) throw new Error(`${manifest.file} has no batch dimension to fix`);
+      // `dim_param` and `dim_value` are one protobuf oneof: the name must go, not be emptied.
+      delete batch.dimParam;
+      batch.dimValue = 1;
+      const path = join(dir, 'fixed-batch.onnx');
+      await writeFile(path, encodeOnnxModel(model));
+
+      const classifier = await OnnxClassifier.load(path, manifest, ONE_THREAD);
+      try {
+        expect(classifier.batchLimit).toBe(1);
+        await classifier.warmUp(4); // a batch of 4 would be refused by onnxruntime
+        const [image = new Float32Array()] = await inputs(name, 1);
+        expect((await classifier.run(image)).batch).toBe(1);
+        await expect(classifier.runBatch([image, image])).rejects.toThrow(/dimension|shape/i);
+      } finally {
+        await classifier.release();
+      }
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
