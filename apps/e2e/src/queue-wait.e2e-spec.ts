@@ -1,16 +1,7 @@
-import {
-  isErrorBody,
-  parseWorkerHeartbeat,
-  READ_WORKERS_SCRIPT,
-  workerRegistryKeys,
-  type ClassifyResponse,
-  type JobAccepted,
-  type WorkerHeartbeat,
-} from '@imgcls/contracts';
-import { TEST_REDIS_URL } from '@imgcls/testing';
-import IORedis from 'ioredis';
+import { isErrorBody, type ClassifyResponse, type JobAccepted } from '@imgcls/contracts';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { eventually } from './support/concurrency';
+import { heartbeatOf } from './support/heartbeat';
 import { classifySync, photo, waitForJob } from './support/jobs';
 import { parsePrometheus, total } from './support/prometheus';
 import { slowUpload } from './support/slow-upload';
@@ -27,18 +18,6 @@ const BURST = 10;
 /** Every body of the burst takes 20 × 250 ms to arrive: a refusal must beat it. */
 const SLOW_BODY = { pieces: 20, intervalMs: 250, timeoutMs: 120_000 };
 const BODY_MS = (SLOW_BODY.pieces - 1) * SLOW_BODY.intervalMs;
-
-/** The worker's heartbeat: how long its recent jobs held its slot (null before any), and more. */
-async function heartbeatOf(prefix: string): Promise<WorkerHeartbeat | undefined> {
-  const redis = new IORedis(TEST_REDIS_URL);
-  try {
-    const { expiries, beats } = workerRegistryKeys(prefix);
-    const [beat] = (await redis.eval(READ_WORKERS_SCRIPT, 2, expiries, beats)) as string[];
-    return parseWorkerHeartbeat(beat ?? '');
-  } finally {
-    redis.disconnect();
-  }
-}
 
 /**
  * Admission by a latency budget, for real: one worker with one slot, slowed by a test-only

@@ -20,13 +20,7 @@ describe('loadWorkerConfig', () => {
     expect(loadWorkerConfig({ WORKER_CONCURRENCY: '3' }).concurrency).toBe(3);
     // On the event loop's thread the model runs one job at a time, never a batch.
     const onLoop = loadWorkerConfig({ INFERENCE_THREADS: '0', MAX_BATCH_SIZE: '4' });
-    expect([onLoop.maxBatchSize, onLoop.concurrency, onLoop.runningAtOnce]).toEqual([1, 2, 1]);
-    // A batch per session runs at once; the rest of the slots wait for one.
-    expect(config.runningAtOnce).toBe(2 * availableParallelism());
-    expect(loadWorkerConfig({ MAX_BATCH_SIZE: '1' }).runningAtOnce).toBe(availableParallelism());
-    expect(
-      loadWorkerConfig({ INFERENCE_THREADS: '4', WORKER_CONCURRENCY: '3' }).runningAtOnce,
-    ).toBe(3);
+    expect([onLoop.maxBatchSize, onLoop.concurrency]).toEqual([1, 2]);
     expect(config.lockDurationMs).toBeGreaterThan(config.stalledIntervalMs);
     expect(config.inferenceNice).toBe(10);
     expect(loadWorkerConfig({ INFERENCE_NICE: '0' }).inferenceNice).toBe(0);

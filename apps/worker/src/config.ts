@@ -21,8 +21,6 @@ export interface WorkerConfig {
   readonly labelsDir: string;
   /** Jobs this process holds at once. */
   readonly concurrency: number;
-  /** Of those, the jobs its model runs at once: a batch per session, at most `concurrency`. */
-  readonly runningAtOnce: number;
   /** Threads that each run a session of the model (0: run it on the event loop's thread). */
   readonly inferenceThreads: number;
   /** onnxruntime intra-op threads per session. */
@@ -104,7 +102,6 @@ export function loadWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerCo
     modelsDir: resolve(e.MODELS_DIR),
     labelsDir: resolve(e.LABELS_DIR),
     concurrency,
-    runningAtOnce: Math.min(sessions * batch, concurrency),
     intraOpThreads: e.INTRA_OP_THREADS,
     inferenceThreads: e.INFERENCE_THREADS,
     loneJobThreads: e.LONE_JOB_THREADS ?? e.INFERENCE_THREADS * e.INTRA_OP_THREADS,

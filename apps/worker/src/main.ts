@@ -52,9 +52,11 @@ async function serve(
   });
   const redis = connectRedis(config, logger);
   const serviceTime = new ServiceTime();
+  // Of the jobs it holds, those its model computes at once; the others decode or wait for it.
+  const runningAtOnce = Math.min(model.classifier.imagesAtOnce, config.concurrency);
   const load = () => ({
     concurrency: config.concurrency,
-    sessions: config.runningAtOnce,
+    sessions: runningAtOnce,
     recent_job_ms: serviceTime.recentJobMs(performance.now()),
   });
   // Registered before taking any job, so a worker of another model never takes one.
@@ -79,7 +81,13 @@ async function serve(
   const metricsUrl = `http://${host}:${boundPort(metricsServer)}/metrics`;
   const { queuePrefix: prefix, concurrency } = config;
   logger.info(
-    { queue: CLASSIFY_QUEUE, prefix, concurrency, metrics_url: metricsUrl },
+    {
+      queue: CLASSIFY_QUEUE,
+      prefix,
+      concurrency,
+      running_at_once: runningAtOnce,
+      metrics_url: metricsUrl,
+    },
     'worker ready',
   );
   const stop = async () => {

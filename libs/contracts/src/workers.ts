@@ -42,8 +42,8 @@ export const WorkerHeartbeatSchema = z.object({
     .optional()
     .meta({
       description:
-        'jobs it runs through its model at once (INFERENCE_THREADS × MAX_BATCH_SIZE, at most ' +
-        'its slots); ' +
+        'jobs it runs through its model at once (INFERENCE_THREADS × MAX_BATCH_SIZE, less where ' +
+        "the model's graph fixes its batch size, at most its slots); " +
         'the jobs in its other slots are being decoded or wait for a session',
     }),
   recent_job_ms: z

@@ -11,6 +11,8 @@ import {
   onnx,
   OnnxFormatError,
   tensor,
+  toNumber,
+  withFixedBatch,
 } from './index';
 
 const modelsDir = (): string => join(sharedDir(), 'assets', 'models');
@@ -58,6 +60,28 @@ describe('graph builders', () => {
     const { y } = await session.run({ x });
     expect(Array.from(y?.data as Float32Array)).toEqual([1.5, 2, 2, 2.5, 4, 5]);
     await session.release();
+  });
+
+  it('withFixedBatch fixes the batch dimension that onnxruntime then holds a run to', async () => {
+    const graph = onnx.GraphProto.create({
+      name: 'double',
+      node: [node('Add', ['x', 'x'], ['y'])],
+      input: [floatValueInfo('x', ['N', 2])],
+      output: [floatValueInfo('y', ['N', 2])],
+    });
+    const model = onnx.ModelProto.create({ irVersion: 8, opsetImport: [{ version: 17 }], graph });
+    const fixed = withFixedBatch(encodeOnnxModel(model), 'x', 1);
+    const [batch, width] =
+      decodeOnnxModel(fixed, 'fixed').graph?.input?.[0]?.type?.tensorType?.shape?.dim ?? [];
+    expect([toNumber(batch?.dimValue ?? 0), toNumber(width?.dimValue ?? 0)]).toEqual([1, 2]);
+    expect(Object.keys(batch ?? {})).not.toContain('dimParam'); // no longer named N
+    const session = await ort.InferenceSession.create(fixed);
+    const tensorOf = (rows: number) =>
+      new ort.Tensor('float32', new Float32Array(2 * rows), [rows, 2]);
+    expect((await session.run({ x: tensorOf(1) })).y?.dims).toEqual([1, 2]);
+    await expect(session.run({ x: tensorOf(2) })).rejects.toThrow(/dimension|shape/i);
+    await session.release();
+    expect(() => withFixedBatch(fixed, 'image', 1)).toThrow('no input "image"');
   });
 
   it('tensor refuses data that does not fill its shape, and floatData reads it back', () => {

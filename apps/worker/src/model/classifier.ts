@@ -13,6 +13,11 @@ export interface Classifier {
   /** Logits per image. */
   readonly classes: number;
   /**
+   * The most images its model computes at once: a batch on each session, as large as the graph
+   * allows (a graph exported for batches of 1 runs one image at a time).
+   */
+  readonly imagesAtOnce: number;
+  /**
    * Runs one image; may take `image` over. Where the model runs in its own threads, images
    * that wait for the same session together run as one batch (`MAX_BATCH_SIZE`).
    */

@@ -75,6 +75,11 @@ export class InferencePool implements Classifier {
     return this.threads[0].classes;
   }
 
+  /** A batch on each shared session; the lone-job session runs only when they are all idle. */
+  get imagesAtOnce(): number {
+    return this.threads.reduce((sum, thread) => sum + thread.imagesAtOnce, 0);
+  }
+
   run(image: Float32Array): Promise<Logits> {
     return chooseThread(this.threads, this.lone).run(image);
   }

@@ -15,6 +15,7 @@ export interface InferenceThreadData {
 export type ToInferenceThread = { type: 'run'; id: number; input: Float32Array };
 
 export type FromInferenceThread =
-  | { type: 'ready'; imageLength: number; classes: number }
+  /** `maxBatch`: the batches it runs, at most the one asked for and what the graph allows. */
+  | { type: 'ready'; imageLength: number; classes: number; maxBatch: number }
   | { type: 'result'; id: number; logits: Float32Array; batch: number }
   | { type: 'failed'; id: number; message: string };

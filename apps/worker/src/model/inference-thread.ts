@@ -30,6 +30,8 @@ export class InferenceThread implements Classifier {
     private readonly worker: Worker,
     readonly imageLength: number,
     readonly classes: number,
+    /** The most runs it takes as one batch: `maxBatch` as started, or less if the graph says. */
+    readonly imagesAtOnce: number,
     private readonly onFailure: (error: Error) => void,
   ) {
     worker.on('message', (message: FromInferenceThread) => this.settle(message));
@@ -53,9 +55,10 @@ export class InferenceThread implements Classifier {
     const worker = new Worker(join(__dirname, 'inference-thread.worker.js'), { workerData });
     return new Promise((resolve, reject) => {
       worker.once('message', (message: FromInferenceThread) => {
-        if (message.type === 'ready')
-          resolve(new InferenceThread(worker, message.imageLength, message.classes, onFailure));
-        else
+        if (message.type === 'ready') {
+          const { imageLength, classes, maxBatch } = message;
+          resolve(new InferenceThread(worker, imageLength, classes, maxBatch, onFailure));
+        } else
           reject(
             new StartupError(
               message.type === 'failed' ? message.message : 'the inference thread did not start',

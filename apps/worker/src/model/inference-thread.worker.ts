@@ -30,8 +30,9 @@ async function serve(): Promise<void> {
     });
     return;
   }
-  post({ type: 'ready', imageLength: classifier.imageLength, classes: classifier.classes });
   const maxBatch = Math.min(data.maxBatch, classifier.batchLimit);
+  const { imageLength, classes } = classifier;
+  post({ type: 'ready', imageLength, classes, maxBatch });
 
   const waiting: ToInferenceThread[] = [];
   let draining = false;

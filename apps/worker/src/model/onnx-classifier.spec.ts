@@ -1,9 +1,9 @@
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { decodeOnnxModel, encodeOnnxModel } from '@imgcls/onnx';
 import { loadModelManifest } from '@imgcls/models';
 import { preprocessImage } from '@imgcls/preprocessing';
+import { withFixedBatch } from '@imgcls/onnx';
 import { REPO_ROOT, samplePhotos } from '@imgcls/testing';
 import { OnnxClassifier } from './onnx-classifier';
 
@@ -53,15 +53,9 @@ describe('OnnxClassifier', () => {
     const manifest = loadModelManifest(name, MODELS);
     const dir = await mkdtemp(join(tmpdir(), 'imgcls-fixed-batch-'));
     try {
-      const model = decodeOnnxModel(await readFile(join(MODELS, manifest.file)), manifest.file);
-      const input = model.graph?.input?.find((value) => value.name === manifest.input.name);
-      const batch = input?.type?.tensorType?.shape?.dim?.[0];
-      if (!batch) throw new Error(`${manifest.file} has no batch dimension to fix`);
-      // `dim_param` and `dim_value` are one protobuf oneof: the name must go, not be emptied.
-      delete batch.dimParam;
-      batch.dimValue = 1;
+      const model = await readFile(join(MODELS, manifest.file));
       const path = join(dir, 'fixed-batch.onnx');
-      await writeFile(path, encodeOnnxModel(model));
+      await writeFile(path, withFixedBatch(model, manifest.input.name, 1));
 
       const classifier = await OnnxClassifier.load(path, manifest, ONE_THREAD);
       try {

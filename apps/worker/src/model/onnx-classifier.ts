@@ -31,6 +31,8 @@ export class OnnxClassifier implements Classifier {
    * exported for batches of 1 says N in its manifest and still runs, one at a time).
    */
   readonly batchLimit: number;
+  /** `run` takes one image, and blocks its thread while it computes. */
+  readonly imagesAtOnce = 1;
 
   private constructor(
     private readonly session: ort.InferenceSession,
