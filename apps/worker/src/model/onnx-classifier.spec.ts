@@ -48,7 +48,7 @@ describe('OnnxClassifier', () => {
     }
   });
 
-  it('runs a graph exported for batches of one, one image at a time', async () => {
+  it('runs a graph exported for batches of one, one image at a time, and refuses larger fixed batches', async () => {
     const name = 'mobilenetv2-12-int8';
     const manifest = loadModelManifest(name, MODELS);
     const dir = await mkdtemp(join(tmpdir(), 'imgcls-fixed-batch-'));
@@ -67,6 +67,14 @@ describe('OnnxClassifier', () => {
       } finally {
         await classifier.release();
       }
+
+      // A graph fixed at a batch of 4 could run no job (a worker runs 1 to MAX_BATCH_SIZE).
+      const four = join(dir, 'fixed-batch-4.onnx');
+      await writeFile(four, withFixedBatch(model, manifest.input.name, 4));
+      await expect(OnnxClassifier.load(four, manifest, ONE_THREAD)).rejects.toThrow(
+        'the ONNX graph fixes the batch size of input "input" at 4, and a worker runs one ' +
+          'image at a time or a few; re-export it with a dynamic batch dimension (or a batch of 1)',
+      );
     } finally {
       await rm(dir, { recursive: true, force: true });
     }

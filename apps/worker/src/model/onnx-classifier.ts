@@ -26,23 +26,21 @@ export class OnnxClassifier implements Classifier {
   readonly imageLength: number;
   /** Logits per image. */
   readonly classes: number;
-  /**
-   * The most images one run takes: the graph's batch dimension when it is fixed (a model
-   * exported for batches of 1 says N in its manifest and still runs, one at a time).
-   */
-  readonly batchLimit: number;
   /** `run` takes one image, and blocks its thread while it computes. */
   readonly imagesAtOnce = 1;
 
   private constructor(
     private readonly session: ort.InferenceSession,
     private readonly manifest: ModelManifest,
+    /**
+     * The most images one run takes: 1 when the graph fixes its batch dimension (a model
+     * exported for batches of 1 says N in its manifest and still runs, one at a time), else
+     * no limit.
+     */
+    readonly batchLimit: number,
   ) {
     this.imageLength = tensorLength(manifest.preprocessing);
     this.classes = manifest.output.shape[1] ?? 0;
-    const input = session.inputMetadata.find(({ name }) => name === manifest.input.name);
-    const batch = input?.isTensor ? input.shape[0] : undefined;
-    this.batchLimit = typeof batch === 'number' && batch > 0 ? batch : Infinity;
   }
 
   static async load(
@@ -72,7 +70,17 @@ export class OnnxClassifier implements Classifier {
           `(it has inputs ${session.inputNames.join(', ')}; outputs ${session.outputNames.join(', ')}); fix models/${manifest.name}.json`,
       );
     }
-    return new OnnxClassifier(session, manifest);
+    const batch = fixedBatch(session, manifest.input.name);
+    if (batch !== undefined && batch !== 1) {
+      await session.release();
+      // A worker runs 1 to MAX_BATCH_SIZE images at a time: such a graph would refuse them all.
+      throw new StartupError(
+        `model ${manifest.name}: the ONNX graph fixes the batch size of input ` +
+          `"${manifest.input.name}" at ${batch}, and a worker runs one image at a time or a few; ` +
+          're-export it with a dynamic batch dimension (or a batch of 1)',
+      );
+    }
+    return new OnnxClassifier(session, manifest, batch ?? Infinity);
   }
 
   /** Runs one image alone. */
@@ -124,4 +132,11 @@ export class OnnxClassifier implements Classifier {
   async release(): Promise<void> {
     await this.session.release();
   }
+}
+
+/** The input's batch dimension where the graph fixes it (undefined: dynamic). */
+function fixedBatch(session: ort.InferenceSession, inputName: string): number | undefined {
+  const input = session.inputMetadata.find(({ name }) => name === inputName);
+  const batch = input?.isTensor ? input.shape[0] : undefined;
+  return typeof batch === 'number' && batch > 0 ? batch : undefined;
 }
