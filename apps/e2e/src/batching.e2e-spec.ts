@@ -97,7 +97,8 @@ describe('jobs that wait for a busy session run as one batch (densenet121-synthe
 /**
  * A graph exported for batches of one (the zoo's MobileNetV2, genuinely ImageNet-trained, its
  * batch dimension fixed at 1): the worker runs one image at a time, whatever MAX_BATCH_SIZE
- * says, and reports one job running per session, so the api's wait estimate stays right.
+ * says, holds two jobs per session, not two batches, and reports one job running per session,
+ * so the api's wait estimate stays right.
  */
 describe('a model whose graph fixes its batch size at 1', () => {
   const dir = mkdtempSync(join(tmpdir(), 'imgcls-fixed-batch-'));
@@ -132,8 +133,9 @@ describe('a model whose graph fixes its batch size at 1', () => {
   });
 
   it('runs every image alone and says that one job runs at once', async () => {
-    // MAX_BATCH_SIZE at its default, 2: four slots, but the graph takes one image per run.
-    expect(await slots(stack)).toEqual({ heartbeat: [4, 1], log: [4, 1] });
+    // MAX_BATCH_SIZE at its default, 2, but the graph takes one image per run: two slots
+    // (one decodes while the other computes), one running.
+    expect(await slots(stack)).toEqual({ heartbeat: [2, 1], log: [2, 1] });
     const photos = await Promise.all(Array.from({ length: PHOTOS }, (_, i) => photo(i)));
     const answers = await mapConcurrent(photos, PHOTOS, ({ bytes }) =>
       classifySync(stack.url, bytes),

@@ -1,7 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { envExample, readmeVariables } from '@imgcls/testing';
-import { loadWorkerConfig, WORKER_VARIABLES } from './config';
+import { loadWorkerConfig, WORKER_VARIABLES, workerSlots } from './config';
 
 describe('loadWorkerConfig', () => {
   it('defaults to the real DenseNet-121, one single-threaded session per core, batches of two', () => {
@@ -13,17 +13,34 @@ describe('loadWorkerConfig', () => {
     expect(config.loneJobThreads).toBe(availableParallelism());
     expect(loadWorkerConfig({ INFERENCE_THREADS: '1' }).loneJobThreads).toBe(1);
     expect(loadWorkerConfig({ LONE_JOB_THREADS: '0' }).loneJobThreads).toBe(0);
-    // Two batches' worth of jobs per session: one batch decodes while the other computes.
     expect(config.maxBatchSize).toBe(2);
-    expect(config.concurrency).toBe(4 * availableParallelism());
-    expect(loadWorkerConfig({ MAX_BATCH_SIZE: '1' }).concurrency).toBe(2 * availableParallelism());
+    // The slots follow the batches the model really runs, known once it has loaded.
+    expect(config.concurrency).toBeUndefined();
     expect(loadWorkerConfig({ WORKER_CONCURRENCY: '3' }).concurrency).toBe(3);
     // On the event loop's thread the model runs one job at a time, never a batch.
-    const onLoop = loadWorkerConfig({ INFERENCE_THREADS: '0', MAX_BATCH_SIZE: '4' });
-    expect([onLoop.maxBatchSize, onLoop.concurrency]).toEqual([1, 2]);
+    expect(loadWorkerConfig({ INFERENCE_THREADS: '0', MAX_BATCH_SIZE: '4' }).maxBatchSize).toBe(1);
     expect(config.lockDurationMs).toBeGreaterThan(config.stalledIntervalMs);
     expect(config.inferenceNice).toBe(10);
     expect(loadWorkerConfig({ INFERENCE_NICE: '0' }).inferenceNice).toBe(0);
+  });
+
+  it('holds two batches per session by default, and runs one on each', () => {
+    // 2 sessions in batches of 2; a graph fixed at batch 1 on 2 sessions; the event loop's one.
+    expect(workerSlots({ concurrency: undefined }, 4)).toEqual({
+      concurrency: 8,
+      runningAtOnce: 4,
+    });
+    expect(workerSlots({ concurrency: undefined }, 2)).toEqual({
+      concurrency: 4,
+      runningAtOnce: 2,
+    });
+    expect(workerSlots({ concurrency: undefined }, 1)).toEqual({
+      concurrency: 2,
+      runningAtOnce: 1,
+    });
+    // WORKER_CONCURRENCY wins; fewer slots than sessions: only that many jobs run at once.
+    expect(workerSlots({ concurrency: 3 }, 4)).toEqual({ concurrency: 3, runningAtOnce: 3 });
+    expect(workerSlots({ concurrency: 16 }, 4)).toEqual({ concurrency: 16, runningAtOnce: 4 });
   });
 
   it('refuses a bad variable with its fix', () => {

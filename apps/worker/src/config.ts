@@ -19,8 +19,11 @@ export interface WorkerConfig {
   readonly model: string;
   readonly modelsDir: string;
   readonly labelsDir: string;
-  /** Jobs this process holds at once. */
-  readonly concurrency: number;
+  /**
+   * Jobs this process holds at once when set (`WORKER_CONCURRENCY`); by default two batches'
+   * worth per session, known once the model has loaded (`workerSlots`).
+   */
+  readonly concurrency: number | undefined;
   /** Threads that each run a session of the model (0: run it on the event loop's thread). */
   readonly inferenceThreads: number;
   /** onnxruntime intra-op threads per session. */
@@ -91,22 +94,19 @@ export const WORKER_VARIABLES = Object.keys(WORKER_ENV);
 
 export function loadWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerConfig {
   const e = parseEnv(env, WORKER_ENV);
-  // INFERENCE_THREADS=0 runs the model on the event loop's thread: one job at a time.
-  const sessions = Math.max(1, e.INFERENCE_THREADS);
-  const batch = e.INFERENCE_THREADS > 0 ? e.MAX_BATCH_SIZE : 1;
-  const concurrency = e.WORKER_CONCURRENCY ?? 2 * sessions * batch;
   return {
     redisUrl: e.REDIS_URL,
     queuePrefix: e.QUEUE_PREFIX,
     model: e.MODEL,
     modelsDir: resolve(e.MODELS_DIR),
     labelsDir: resolve(e.LABELS_DIR),
-    concurrency,
+    concurrency: e.WORKER_CONCURRENCY,
     intraOpThreads: e.INTRA_OP_THREADS,
     inferenceThreads: e.INFERENCE_THREADS,
     loneJobThreads: e.LONE_JOB_THREADS ?? e.INFERENCE_THREADS * e.INTRA_OP_THREADS,
     inferenceNice: e.INFERENCE_NICE,
-    maxBatchSize: batch,
+    // INFERENCE_THREADS=0 runs the model on the event loop's thread: one job at a time.
+    maxBatchSize: e.INFERENCE_THREADS > 0 ? e.MAX_BATCH_SIZE : 1,
     maxImagePixels: e.MAX_IMAGE_PIXELS,
     jobProcessingTimeoutMs: e.JOB_PROCESSING_TIMEOUT_MS,
     lockDurationMs: e.LOCK_DURATION_MS,
@@ -119,4 +119,18 @@ export function loadWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerCo
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
     testJobDelayMs: e.TEST_JOB_DELAY_MS,
   };
+}
+
+/**
+ * The jobs a worker holds (`concurrency`) and, of those, the jobs its model computes at once
+ * (`runningAtOnce`), given how many images its model runs at once as loaded: a batch per
+ * session, as large as the graph allows. By default it holds two of those, so that one batch
+ * is decoded while the other computes.
+ */
+export function workerSlots(
+  config: Pick<WorkerConfig, 'concurrency'>,
+  imagesAtOnce: number,
+): { concurrency: number; runningAtOnce: number } {
+  const concurrency = config.concurrency ?? 2 * imagesAtOnce;
+  return { concurrency, runningAtOnce: Math.min(imagesAtOnce, concurrency) };
 }

@@ -7,7 +7,7 @@ import pino, { type Logger } from 'pino';
 import { loadModel, type LoadedModel } from './boot';
 import { ClassifyProcessor } from './classify/classify.processor';
 import { createClassifyWorker } from './classify/classify.worker';
-import { loadWorkerConfig, type WorkerConfig } from './config';
+import { loadWorkerConfig, workerSlots, type WorkerConfig } from './config';
 import { Heartbeat } from './heartbeat/heartbeat';
 import { ServiceTime } from './heartbeat/service-time';
 import { boundPort, serveMetrics } from './metrics/metrics-server';
@@ -53,9 +53,9 @@ async function serve(
   const redis = connectRedis(config, logger);
   const serviceTime = new ServiceTime();
   // Of the jobs it holds, those its model computes at once; the others decode or wait for it.
-  const runningAtOnce = Math.min(model.classifier.imagesAtOnce, config.concurrency);
+  const { concurrency, runningAtOnce } = workerSlots(config, model.classifier.imagesAtOnce);
   const load = () => ({
-    concurrency: config.concurrency,
+    concurrency,
     sessions: runningAtOnce,
     recent_job_ms: serviceTime.recentJobMs(performance.now()),
   });
@@ -76,14 +76,19 @@ async function serve(
     processingTimeoutMs: config.jobProcessingTimeoutMs,
   });
   const reachable = () => redis.status === 'ready';
-  const worker = createClassifyWorker(processor, config, logger, reachable, serviceTime);
+  const worker = createClassifyWorker(
+    processor,
+    { ...config, concurrency },
+    logger,
+    reachable,
+    serviceTime,
+  );
   await worker.waitUntilReady();
   const metricsUrl = `http://${host}:${boundPort(metricsServer)}/metrics`;
-  const { queuePrefix: prefix, concurrency } = config;
   logger.info(
     {
       queue: CLASSIFY_QUEUE,
-      prefix,
+      prefix: config.queuePrefix,
       concurrency,
       running_at_once: runningAtOnce,
       metrics_url: metricsUrl,
