@@ -145,7 +145,7 @@ describe('npm run bench -- --smoke', () => {
     expect(stdout).toMatch(/^mobilenetv2-12-int8\s+3\s+[\d.]+.*×$/m);
   });
 
-  it('sends open-loop Poisson arrivals at half the capacity it measured, and charts them', () => {
+  it('sends open-loop Poisson arrivals at half the capacity it measured, charges their CPU, and charts them', () => {
     const [stack] = report.stacks;
     const capacity = Math.max(
       ...(stack?.cells ?? []).filter((c) => c.input === 'photos').map((c) => c.imgPerS),
@@ -156,6 +156,13 @@ describe('npm run bench -- --smoke', () => {
     expect(cell?.sent).toBe(poissonArrivals(capacity / 2, 2000, 1).length);
     expect(cell?.ok).toBe(cell?.sent);
     if ((cell?.ok ?? 0) > 0) expect(cell?.p99Ms).toBeGreaterThan(0);
+    // What each served answer cost the machine over the schedule, as for the closed-loop cells.
+    expect(Object.keys(cell?.cpu?.byProcess ?? {}).sort()).toEqual(
+      ['api', 'load generator', 'redis', 'workers'].sort(),
+    );
+    expect(cell?.cpu?.byProcess.workers).toBeGreaterThan(5);
+    expect(cell?.cpu?.byThread?.['workers model']).toBeGreaterThan(0);
+    expect(stdout).toContain('CPU ms per served answer over the schedule:');
     const chart = readFileSync(join(dir, 'report-open-loop.svg'), 'utf8');
     expect(chart).toContain(escapeLabel(stack?.label ?? ''));
     expect(stdout).toContain('open loop (seed 1, 2 s each):');

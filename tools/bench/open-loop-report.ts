@@ -1,5 +1,5 @@
 import type { OpenLoopResult } from './open-loop';
-import { table } from './report';
+import { cpuTables, table } from './report';
 import type { ServerRun } from './results';
 
 const num = (value: number, digits = 1): string =>
@@ -13,7 +13,8 @@ Open loop, one row per load (a share of the server's capacity: its best closed-l
   served/s    successful answers that ended within the schedule, per second; served/cap against the capacity
   p50 … p99.9 latency of every successful answer, from the moment its request was due, drain included
   503         refusals (of the errors), how many had Retry-After, and their p99 latency
-  lag         the load generator's worst delay behind the schedule (large: the load was not open)`;
+  lag         the load generator's worst delay behind the schedule (large: the load was not open)
+  CPU         ms of CPU per served answer over the schedule, refused and late requests' work included`;
 
 function row(r: OpenLoopResult): string[] {
   const errors = Object.entries(r.errorKinds).map(([kind, count]) => `${count}× ${kind}`);
@@ -35,7 +36,7 @@ function row(r: OpenLoopResult): string[] {
   ];
 }
 
-/** One server's open-loop cells. */
+/** One server's open-loop cells, then what each served answer cost the machine at each load. */
 export function openLoopTable(run: ServerRun): string | undefined {
   if (!run.openLoop?.length) return undefined;
   const header = [
@@ -54,5 +55,13 @@ export function openLoopTable(run: ServerRun): string | undefined {
     'load avg',
     'errors',
   ];
-  return table(header, run.openLoop.map(row));
+  const cpuRows = run.openLoop.flatMap((r) =>
+    r.cpu === undefined ? [] : [{ name: `photos ${pct(r.loadShare)}`, cpu: r.cpu }],
+  );
+  return [
+    table(header, run.openLoop.map(row)),
+    ...(cpuRows.length === 0
+      ? []
+      : ['CPU ms per served answer over the schedule:', ...cpuTables('load', cpuRows)]),
+  ].join('\n');
 }

@@ -38,6 +38,8 @@ export async function measureOpenLoop(
         durationMs: options.openLoopMs,
         seed: options.seed,
         requestTimeoutMs,
+        watch: server.processes,
+        cores: options.cores,
       });
       run.failure = server.problem();
       if (run.failure !== undefined) continue;

@@ -1,5 +1,6 @@
 import { loadavg } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { cpuPerImage, cpuSnapshot, type CpuPerImage, type WatchedProcess } from './cpu';
 import { createPool } from './http-post';
 import type { InputSet, Payload } from './inputs';
 import { countErrors, timedRequest, type Sample } from './load';
@@ -14,6 +15,10 @@ export interface OpenLoopPlan {
   durationMs: number;
   seed: number;
   requestTimeoutMs: number;
+  /** The server's processes, whose CPU over the schedule is charged to its served answers. */
+  watch?: readonly WatchedProcess[];
+  /** Cores of the machine, for the core time no watched process used. */
+  cores?: number;
 }
 
 /** One open-loop cell: requests sent on a Poisson schedule, whatever the server does. */
@@ -41,6 +46,11 @@ export interface OpenLoopResult {
   /** The load generator's worst delay behind the schedule: large means the figures are not open loop. */
   maxSendLagMs: number;
   loadAverage: number;
+  /**
+   * CPU per served answer over the schedule, by process, the load generator included: what an
+   * answer costs the machine at this load, refused and queued requests' work included.
+   */
+  cpu?: CpuPerImage;
 }
 
 // Sockets enough that no request waits for one in the client (which would close the loop).
@@ -61,6 +71,9 @@ export async function runOpenLoop(
   const agent = createPool(MAX_SOCKETS);
   const pending: Promise<Sample>[] = [];
   let maxSendLagMs = 0;
+  // This process is the load generator: its CPU is part of what each answer costs the machine.
+  const watch = [...(plan.watch ?? []), { label: 'load generator', pid: process.pid }];
+  const cpuBefore = cpuSnapshot(watch);
   const startMs = performance.now();
   for (const [i, atMs] of arrivals.entries()) {
     const waitMs = startMs + atMs - performance.now();
@@ -73,10 +86,20 @@ export async function runOpenLoop(
     pending.push(sample.then((s) => ({ ...s, latencyMs: s.endMs - dueMs })));
   }
   await sleep(Math.max(0, startMs + plan.durationMs - performance.now()));
+  const cpuAfter = cpuSnapshot(watch);
+  const windowMs = performance.now() - startMs;
   const samples = await Promise.all(pending);
   agent.destroy();
-  return summarise(inputs.name, plan, samples, startMs + plan.durationMs, maxSendLagMs);
+  const scheduleEndMs = startMs + plan.durationMs;
+  const result = summarise(inputs.name, plan, samples, scheduleEndMs, maxSendLagMs);
+  const served = servedBy(samples, scheduleEndMs).length;
+  const cpu = cpuPerImage(cpuBefore, cpuAfter, served, windowMs, plan.cores ?? 1);
+  return cpu === undefined ? result : { ...result, cpu };
 }
+
+/** Successful answers that ended within the schedule: what the server kept up with. */
+const servedBy = (samples: readonly Sample[], scheduleEndMs: number): Sample[] =>
+  samples.filter((s) => s.error === undefined && s.endMs <= scheduleEndMs);
 
 function summarise(
   input: string,
@@ -94,7 +117,7 @@ function summarise(
     loadShare: plan.loadShare,
     capacityImgPerS: plan.capacityImgPerS,
     offeredPerS: samples.length / seconds,
-    servedPerS: ok.filter((s) => s.endMs <= scheduleEndMs).length / seconds,
+    servedPerS: servedBy(samples, scheduleEndMs).length / seconds,
     sent: samples.length,
     ok: ok.length,
     p50Ms: quantile(latencies, 0.5),

@@ -1,3 +1,4 @@
+import type { CpuPerImage } from './cpu';
 import type { CellResult } from './load';
 import {
   baselineRun,
@@ -114,41 +115,46 @@ export function timingsTable(run: ServerRun): string {
  * costs the machine, set against the model alone at the ceiling (cores / ceiling img/s).
  */
 export function cpuTable(results: BenchResults, run: ServerRun, cores: number): string | undefined {
-  const cells = run.cells.filter((cell) => cell.cpu !== undefined);
-  if (cells.length === 0) return undefined;
-  const labels = [...new Set(cells.flatMap((cell) => Object.keys(cell.cpu?.byProcess ?? {})))];
+  const rows = run.cells.flatMap((cell) =>
+    cell.cpu === undefined ? [] : [{ name: `${cell.input} c=${cell.concurrency}`, cpu: cell.cpu }],
+  );
+  if (rows.length === 0) return undefined;
   const modelMs = (cores * 1000) / results.ceiling.best.imgPerS;
-  const rows = cells.map((cell) => {
-    const cpu = cell.cpu as NonNullable<CellResult['cpu']>;
-    return [
-      `${cell.input} c=${cell.concurrency}`,
-      ...labels.map((label) => num(cpu.byProcess[label] ?? NaN)),
-      num(cpu.totalMs),
-      num(cpu.unaccountedMs),
-    ];
-  });
   return [
     `CPU ms per image over the window (the model alone at the ceiling: ${num(modelMs)} ms of core time per image):`,
-    table(['cell', ...labels, 'total', 'unused'], rows),
-    ...threadTable(cells),
+    ...cpuTables('cell', rows),
   ].join('\n');
 }
 
 /**
- * The same CPU by kind of thread (cpu.ts's threadKind): how much of the workers' CPU is the
- * model's own threads, set against the ceiling's share, and where the rest goes.
+ * CPU per image of some rows (closed-loop cells, open-loop loads): by process, with the total
+ * and the core time nobody watched used; then by kind of thread (cpu.ts's threadKind), which
+ * sets the model's own threads against the ceiling's share and shows where the rest goes.
  */
-function threadTable(cells: readonly CellResult[]): string[] {
-  const keys = [...new Set(cells.flatMap((cell) => Object.keys(cell.cpu?.byThread ?? {})))];
-  if (keys.length === 0) return [];
-  const rows = cells.map((cell) => [
-    `${cell.input} c=${cell.concurrency}`,
-    ...keys.map((key) => num(cell.cpu?.byThread?.[key] ?? NaN)),
-  ]);
+export function cpuTables(
+  first: string,
+  rows: readonly { name: string; cpu: CpuPerImage }[],
+): string[] {
+  const labels = [...new Set(rows.flatMap(({ cpu }) => Object.keys(cpu.byProcess)))];
+  const byProcess = table(
+    [first, ...labels, 'total', 'unused'],
+    rows.map(({ name, cpu }) => [
+      name,
+      ...labels.map((label) => num(cpu.byProcess[label] ?? NaN)),
+      num(cpu.totalMs),
+      num(cpu.unaccountedMs),
+    ]),
+  );
+  const keys = [...new Set(rows.flatMap(({ cpu }) => Object.keys(cpu.byThread ?? {})))];
+  if (keys.length === 0) return [byProcess];
   return [
+    byProcess,
     'by thread: main = event loop, decoder = libvips, model = the threads at INFERENCE_NICE ' +
       'above main (0: counted in other), other = V8 and libuv helpers:',
-    table(['cell', ...keys], rows),
+    table(
+      [first, ...keys],
+      rows.map(({ name, cpu }) => [name, ...keys.map((key) => num(cpu.byThread?.[key] ?? NaN))]),
+    ),
   ];
 }
 
