@@ -1,4 +1,4 @@
-import { cpuPerImage, cpuSnapshot, findRedisServer, threadKind } from './cpu';
+import { CpuWindow, cpuPerImage, cpuSnapshot, findRedisServer, threadKind } from './cpu';
 
 describe('CPU accounting', () => {
   it('finds the Redis server the tests use', () => {
@@ -54,5 +54,23 @@ describe('CPU accounting', () => {
     expect(threads).toContain('self other');
     const sum = [...snapshot.threads.values()].reduce((total, ms) => total + ms, 0);
     expect(sum).toBeLessThanOrEqual((snapshot.processes.get('self') ?? 0) + 20);
+  });
+
+  it('charges a window’s CPU to its images, the load generator (this process) included', () => {
+    const window = new CpuWindow({ cores: 2 });
+    const start = process.cpuUsage();
+    const burnedMs = () => {
+      const { user, system } = process.cpuUsage(start);
+      return (user + system) / 1000;
+    };
+    while (burnedMs() < 200); // 200 ms of this process's CPU, however long a busy machine takes
+    expect(window.perImage(4)).toBeUndefined(); // not closed yet
+    window.close();
+    const share = window.perImage(4);
+    expect(Object.keys(share?.byProcess ?? {})).toEqual(['load generator']);
+    // 50 ms per image, to within /proc's 10 ms ticks and V8's own helper threads.
+    expect(share?.byProcess['load generator']).toBeGreaterThanOrEqual(45);
+    expect(share?.byProcess['load generator']).toBeLessThanOrEqual(75);
+    expect(share?.unaccountedMs).toBeGreaterThan(0); // the second core's time, not this process's
   });
 });

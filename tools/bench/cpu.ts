@@ -23,6 +23,14 @@ export function threadKind(thread: ThreadStat, main: ThreadStat): ThreadKind {
   return thread.nice > main.nice ? 'model' : 'other';
 }
 
+/** What a cell charges its answers' CPU to (cpuPerImage), given by whoever runs it. */
+export interface CpuWatch {
+  /** The server's processes, whose CPU over the cell's window is charged to its answers. */
+  watch?: readonly WatchedProcess[];
+  /** Cores of the machine, for the core time nobody used. */
+  cores?: number;
+}
+
 /** CPU time (user + system) so far, in ms: each watched process by label, all threads. */
 export interface CpuSnapshot {
   processes: ReadonlyMap<string, number>;
@@ -115,4 +123,36 @@ export function findRedisServer(): WatchedProcess | undefined {
     return undefined;
   }
   return undefined;
+}
+
+/**
+ * A cell's CPU window, opened at construction: the server's processes and this one (the bench
+ * is also the load generator, and its CPU is part of what each answer costs the machine).
+ * `close` at the window's end; `perImage` once the answers that count are known.
+ */
+export class CpuWindow {
+  private readonly watched: WatchedProcess[];
+  private readonly cores: number;
+  private readonly before: CpuSnapshot;
+  private readonly startMs: number;
+  private after: { snapshot: CpuSnapshot; windowMs: number } | undefined;
+
+  constructor({ watch = [], cores = 1 }: CpuWatch) {
+    this.watched = [...watch, { label: 'load generator', pid: process.pid }];
+    this.cores = cores;
+    this.before = cpuSnapshot(this.watched);
+    this.startMs = performance.now();
+  }
+
+  close(): void {
+    const windowMs = performance.now() - this.startMs;
+    this.after = { snapshot: cpuSnapshot(this.watched), windowMs };
+  }
+
+  /** undefined before `close`, or when no answer counts. */
+  perImage(images: number): CpuPerImage | undefined {
+    if (this.after === undefined) return undefined;
+    const { snapshot, windowMs } = this.after;
+    return cpuPerImage(this.before, snapshot, images, windowMs, this.cores);
+  }
 }

@@ -1,22 +1,18 @@
 import { loadavg } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { isErrorBody, type JobTimings } from '@imgcls/contracts';
-import { cpuPerImage, cpuSnapshot, type CpuPerImage, type WatchedProcess } from './cpu';
+import { CpuWindow, type CpuPerImage, type CpuWatch } from './cpu';
 import { createPool, postMultipart, type PostAnswer } from './http-post';
 import type { InputSet, Payload } from './inputs';
 import { quantile, summariseLatency, type LatencySummary } from './stats';
 
-export interface CellPlan {
+export interface CellPlan extends CpuWatch {
   concurrency: number;
   /** Warm-up lasts at least this long, and until every lane has finished one request. */
   warmupMinMs: number;
   /** Length of the measured window. */
   measureMs: number;
   requestTimeoutMs: number;
-  /** Processes whose CPU time over the window is charged to its images (see cpu.ts). */
-  watch?: readonly WatchedProcess[];
-  /** Cores of the machine, for the core time nobody used. */
-  cores?: number;
 }
 
 /** Medians of the worker's own timings (the api returns them in every answer). */
@@ -95,20 +91,16 @@ export async function runCell(url: URL, inputs: InputSet, plan: CellPlan): Promi
   ) {
     await sleep(20);
   }
-  // This process is the load generator: its CPU is part of what each image costs the machine.
-  const watch = [...(plan.watch ?? []), { label: 'load generator', pid: process.pid }];
-  const cpuBefore = cpuSnapshot(watch);
+  const cpuWindow = new CpuWindow(plan);
   const windowStartMs = performance.now();
   await sleep(plan.measureMs);
   const windowEndMs = performance.now();
-  const cpuAfter = cpuSnapshot(watch);
+  cpuWindow.close();
   stopping = true;
   await Promise.all(lanes);
   agent.destroy();
   const cell = summariseCell(inputs.name, plan.concurrency, samples, windowStartMs, windowEndMs);
-  const windowMs = windowEndMs - windowStartMs;
-  const cores = plan.cores ?? 1;
-  const cpu = cpuPerImage(cpuBefore, cpuAfter, cell.completed, windowMs, cores);
+  const cpu = cpuWindow.perImage(cell.completed);
   return cpu === undefined ? cell : { ...cell, cpu };
 }
 

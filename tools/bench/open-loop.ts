@@ -1,13 +1,13 @@
 import { loadavg } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { cpuPerImage, cpuSnapshot, type CpuPerImage, type WatchedProcess } from './cpu';
+import { CpuWindow, type CpuPerImage, type CpuWatch } from './cpu';
 import { createPool } from './http-post';
 import type { InputSet, Payload } from './inputs';
 import { countErrors, timedRequest, type Sample } from './load';
 import { poissonArrivals } from './poisson-arrivals';
 import { quantile } from './stats';
 
-export interface OpenLoopPlan {
+export interface OpenLoopPlan extends CpuWatch {
   /** This load as a share of the capacity (0.5, 0.8, 1.5). */
   loadShare: number;
   /** The server's capacity measured in this run: its best closed-loop img/s on this input. */
@@ -15,10 +15,6 @@ export interface OpenLoopPlan {
   durationMs: number;
   seed: number;
   requestTimeoutMs: number;
-  /** The server's processes, whose CPU over the schedule is charged to its served answers. */
-  watch?: readonly WatchedProcess[];
-  /** Cores of the machine, for the core time no watched process used. */
-  cores?: number;
 }
 
 /** One open-loop cell: requests sent on a Poisson schedule, whatever the server does. */
@@ -71,9 +67,7 @@ export async function runOpenLoop(
   const agent = createPool(MAX_SOCKETS);
   const pending: Promise<Sample>[] = [];
   let maxSendLagMs = 0;
-  // This process is the load generator: its CPU is part of what each answer costs the machine.
-  const watch = [...(plan.watch ?? []), { label: 'load generator', pid: process.pid }];
-  const cpuBefore = cpuSnapshot(watch);
+  const cpuWindow = new CpuWindow(plan);
   const startMs = performance.now();
   for (const [i, atMs] of arrivals.entries()) {
     const waitMs = startMs + atMs - performance.now();
@@ -86,14 +80,13 @@ export async function runOpenLoop(
     pending.push(sample.then((s) => ({ ...s, latencyMs: s.endMs - dueMs })));
   }
   await sleep(Math.max(0, startMs + plan.durationMs - performance.now()));
-  const cpuAfter = cpuSnapshot(watch);
-  const windowMs = performance.now() - startMs;
+  cpuWindow.close();
   const samples = await Promise.all(pending);
   agent.destroy();
   const scheduleEndMs = startMs + plan.durationMs;
   const result = summarise(inputs.name, plan, samples, scheduleEndMs, maxSendLagMs);
   const served = servedBy(samples, scheduleEndMs).length;
-  const cpu = cpuPerImage(cpuBefore, cpuAfter, served, windowMs, plan.cores ?? 1);
+  const cpu = cpuWindow.perImage(served);
   return cpu === undefined ? result : { ...result, cpu };
 }
 
