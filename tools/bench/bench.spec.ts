@@ -168,12 +168,28 @@ describe('npm run bench -- --smoke', () => {
     expect(stdout).toContain('open loop (seed 1, 2 s each):');
   });
 
-  it('leaves nothing in Redis under the stack prefix', async () => {
-    const prefix = report.stacks[0]?.queuePrefix ?? '';
-    expect(prefix).toMatch(/^test-bench-/);
+  it('measures what a refusal costs: an api whose queue is full refuses every photo', () => {
+    const refusals = report.refusals;
+    expect(refusals?.concurrency).toBe(2);
+    expect(refusals?.refusals).toBeGreaterThan(0);
+    expect(refusals?.p99Ms).toBeGreaterThan(0);
+    expect(refusals?.others).toEqual({});
+    expect(refusals?.withRetryAfterShare).toBe(1);
+    expect(Object.keys(refusals?.cpu?.byProcess ?? {}).sort()).toEqual(
+      ['api', 'load generator', 'redis'].sort(),
+    );
+    expect(refusals?.cpu?.byProcess.api).toBeGreaterThan(0);
+    expect(stdout).toContain('## refusals: the api alone, its queue full');
+  });
+
+  it('leaves nothing in Redis under the stacks’ prefixes', async () => {
+    const prefixes = [report.stacks[0]?.queuePrefix, report.refusals?.queuePrefix];
     const redis = new IORedis(TEST_REDIS_URL, { maxRetriesPerRequest: 1 });
     try {
-      expect(await redis.keys(`${prefix}:*`)).toEqual([]);
+      for (const prefix of prefixes) {
+        expect(prefix).toMatch(/^test-bench-/);
+        expect(await redis.keys(`${prefix}:*`)).toEqual([]);
+      }
     } finally {
       redis.disconnect();
     }

@@ -1,3 +1,4 @@
+import type { Agent } from 'node:http';
 import { loadavg } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { isErrorBody, type JobTimings } from '@imgcls/contracts';
@@ -71,6 +72,29 @@ const MAX_WARMUP_MS = 90_000;
  */
 export async function runCell(url: URL, inputs: InputSet, plan: CellPlan): Promise<CellResult> {
   const agent = createPool(plan.concurrency);
+  const run = await closedLoop(url, inputs, plan, agent);
+  agent.destroy();
+  const { samples, windowStartMs, windowEndMs, cpuWindow } = run;
+  const cell = summariseCell(inputs.name, plan.concurrency, samples, windowStartMs, windowEndMs);
+  const cpu = cpuWindow.perImage(cell.completed);
+  return cpu === undefined ? cell : { ...cell, cpu };
+}
+
+/** Every answer of a closed-loop run, its measured window, and that window's CPU. */
+export interface ClosedLoopRun {
+  samples: Sample[];
+  windowStartMs: number;
+  windowEndMs: number;
+  cpuWindow: CpuWindow;
+}
+
+/** The lanes, warm-up, window and drain of a closed-loop cell, on the caller's connections. */
+export async function closedLoop(
+  url: URL,
+  inputs: InputSet,
+  plan: CellPlan,
+  agent: Agent,
+): Promise<ClosedLoopRun> {
   const samples: Sample[] = [];
   let next = 0;
   let stopping = false;
@@ -98,17 +122,14 @@ export async function runCell(url: URL, inputs: InputSet, plan: CellPlan): Promi
   cpuWindow.close();
   stopping = true;
   await Promise.all(lanes);
-  agent.destroy();
-  const cell = summariseCell(inputs.name, plan.concurrency, samples, windowStartMs, windowEndMs);
-  const cpu = cpuWindow.perImage(cell.completed);
-  return cpu === undefined ? cell : { ...cell, cpu };
+  return { samples, windowStartMs, windowEndMs, cpuWindow };
 }
 
 export async function timedRequest(
   url: URL,
   payload: Payload,
   timeoutMs: number,
-  agent: ReturnType<typeof createPool>,
+  agent: Agent,
 ): Promise<Sample> {
   const sentMs = performance.now();
   let answer: PostAnswer | Error;

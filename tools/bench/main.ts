@@ -17,10 +17,11 @@ import {
   cpuTable,
   errorLines,
   modelLatencyFor,
+  refusalTable,
   timingsTable,
 } from './report';
 import { baselineRun, type BenchResults } from './results';
-import { loadInputs, runCeiling, runServers, stopRunningServers } from './sections';
+import { loadInputs, runCeiling, runRefusals, runServers, stopRunningServers } from './sections';
 import { chartSeries, openLoopChart } from './open-loop-chart';
 import { OPEN_LOOP_LEGEND, openLoopTable } from './open-loop-report';
 import { openLoopChecks } from './open-loop-targets';
@@ -49,6 +50,10 @@ async function main(options: BenchOptions): Promise<void> {
     '\n## 2, 3 and 4. stacks (api + workers + Redis) and baseline (Flask + PyTorch), side by side, closed loop then open loop',
   );
   const results: BenchResults = { ceiling, ...(await runServers(options, inputs, ceiling)) };
+  if (options.refusalClients > 0) {
+    log('\n## 5. refusals: the api alone, its queue full');
+    results.refusals = await runRefusals(options);
+  }
   const targets = [
     ...speedChecks(speed),
     ...checkTargets(results, { cores: options.cores, quantizedFrom: model.quantizedFrom }),
@@ -111,6 +116,11 @@ Server tables, one row per input and closed-loop concurrency c:
   err       failed requests in the whole cell (warm-up, window, drain); top1 ok/n: answers naming the true class
   load      1-minute load average when the cell ended: this run's own processes (about 2-3) plus anyone else's`;
 
+const REFUSAL_LEGEND = `Closed-loop clients send photos to an api whose queue is full: each should get 503 at once.
+  refusals/s  503 answers per second; p50 … p99 their latency; Retry-After the share that named one
+  conn/answer TCP connections the clients opened per answer (1: every refusal closed its connection)
+  CPU         ms of CPU per refusal over the window, the clients' (load generator) included`;
+
 function printReport(results: BenchResults, options: BenchOptions, modelNote: string): void {
   log(`\n# results — ${modelNote}`);
   log(
@@ -138,6 +148,11 @@ function printReport(results: BenchResults, options: BenchOptions, modelNote: st
       log(`open loop (seed ${options.seed}, ${options.openLoopMs / 1000} s each):\n${openLoop}`);
   }
   if ('skipped' in results.baseline) log(`\nbaseline skipped: ${results.baseline.skipped}`);
+  if (results.refusals !== undefined) {
+    log('\n## refusals: the api alone, its queue full (MAX_QUEUE_DEPTH=1)');
+    log(REFUSAL_LEGEND);
+    log(refusalTable(results.refusals));
+  }
 }
 
 const argv = process.argv.slice(2);

@@ -30,6 +30,8 @@ export interface BenchOptions {
   seed: number;
   /** The stacks' MAX_QUEUE_WAIT_MS, which the 150% open-loop target's tail bound reads. */
   maxQueueWaitMs: number;
+  /** Clients against an api whose queue is full (what a refusal costs); 0 for none. */
+  refusalClients: number;
   /** JSON report path; default tmp/bench/<timestamp>.json. */
   out?: string;
 }
@@ -62,6 +64,8 @@ export const USAGE = `usage: npm run bench -- [options]
   --seed N                seed of the arrival schedule (default 1)
   --max-queue-wait-ms N   the stacks' MAX_QUEUE_WAIT_MS, the latency budget of admission
                           (default 5000, the api's; 0 turns it off)
+  --refusal-clients N     closed-loop clients against an api alone whose queue is full: what a
+                          refusal costs the api and a client (default 8; --smoke 2; 0: none)
   --no-baseline           skip the Flask + PyTorch baseline
   --baseline-threads N    request threads of the baseline's server (default 4)
   --out FILE              JSON report (default tmp/bench/<timestamp>.json)`;
@@ -88,6 +92,7 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
       'open-loop-s': { type: 'string' },
       seed: { type: 'string', default: '1' },
       'max-queue-wait-ms': { type: 'string', default: '5000' },
+      'refusal-clients': { type: 'string' },
       'no-baseline': { type: 'boolean', default: false },
       'baseline-threads': { type: 'string', default: '4' },
       out: { type: 'string' },
@@ -116,6 +121,7 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
     openLoopMs: seconds(values['open-loop-s'], 20, 2),
     seed: numbers(values.seed, 'seed')[0] ?? 1,
     maxQueueWaitMs: wholeNumber(values['max-queue-wait-ms'], 'MAX_QUEUE_WAIT_MS'),
+    refusalClients: wholeNumber(values['refusal-clients'] ?? (smoke ? '2' : '8'), 'clients'),
     baseline: !values['no-baseline'],
     baselineThreads: positive(values['baseline-threads'], 'baseline threads'),
     out: values.out,

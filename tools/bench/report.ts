@@ -1,5 +1,6 @@
 import type { CpuPerImage } from './cpu';
 import type { CellResult } from './load';
+import type { RefusalResult } from './refusal-cost';
 import {
   baselineRun,
   batchOneLatencyMs,
@@ -156,6 +157,29 @@ export function cpuTables(
       rows.map(({ name, cpu }) => [name, ...keys.map((key) => num(cpu.byThread?.[key] ?? NaN))]),
     ),
   ];
+}
+
+/** What a refusal cost: its rate and latency, whether connections survived it, its CPU. */
+export function refusalTable(r: RefusalResult): string {
+  const others = Object.entries(r.others).map(([kind, count]) => `${count}× ${kind}`);
+  const outcomes = table(
+    ['clients', 'refusals/s', 'p50 ms', 'p90 ms', 'p99 ms', 'Retry-After', 'conn/answer', 'other'],
+    [
+      [
+        String(r.concurrency),
+        num(r.refusalsPerS, 0),
+        num(r.p50Ms),
+        num(r.p90Ms),
+        num(r.p99Ms),
+        pct(r.withRetryAfterShare),
+        num(r.connectionsPerAnswer, 2),
+        others.length === 0 ? 'none' : others.join(', '),
+      ],
+    ],
+  );
+  if (r.cpu === undefined) return outcomes;
+  const cpu = cpuTables('CPU ms per refusal', [{ name: 'over the window', cpu: r.cpu }]);
+  return [outcomes, ...cpu].join('\n');
 }
 
 /** The model-alone batch-1 latency a server's requests are compared with. */

@@ -2,6 +2,7 @@ import type { BaselineInfo } from './baseline';
 import type { CeilingResult } from './ceiling';
 import type { CellResult } from './load';
 import type { OpenLoopResult } from './open-loop';
+import type { RefusalResult } from './refusal-cost';
 import type { StackLayout } from './stack';
 
 /** One server (a stack layout or the baseline) and its cells. */
@@ -29,6 +30,8 @@ export interface BenchResults {
   ceiling: CeilingSection;
   stacks: ServerRun[];
   baseline: ServerRun | { skipped: string };
+  /** What a refusal costs: an api alone, its queue full (absent with --refusal-clients 0). */
+  refusals?: RefusalResult;
 }
 
 export function findCell(

@@ -1,11 +1,12 @@
 import { findBaseline, startBaseline } from './baseline';
 import { ceilingLayouts, measureCeiling, type CeilingResult } from './ceiling';
-import { photoInputs, twelveMegapixelInput, type InputSet } from './inputs';
+import { photoInputs, twelveMegapixelInput, type InputSet, type Payload } from './inputs';
 import { runCell, type CellResult } from './load';
 import { measureOpenLoop } from './open-loop-section';
 import type { BenchOptions } from './options';
 import type { CeilingSection, ServerRun } from './results';
-import { startBenchStack, type RunningServer } from './stack';
+import { measureRefusals, type RefusalResult } from './refusal-cost';
+import { startBenchStack, startRefusingApi, type RunningServer } from './stack';
 
 const log = (line: string) => console.log(line);
 // Generous: a cell at c=64 on 12-MP images queues for a long time, and the api's own
@@ -91,6 +92,34 @@ export async function runServers(
     await Promise.all(
       contenders.map(({ server }) => server.stop().finally(() => running.delete(server))),
     );
+  }
+}
+
+/**
+ * 5. What a refusal costs: the api alone, its queue held full, and closed-loop clients sending
+ * photos, every one of which it should refuse before reading.
+ */
+export async function runRefusals(options: BenchOptions): Promise<RefusalResult> {
+  const photos = photoInputs();
+  const server = track(await startRefusingApi((photos.payloads[0] as Payload).body));
+  try {
+    const result = await measureRefusals(server.inferenceUrl, photos, {
+      concurrency: options.refusalClients,
+      warmupMinMs: options.warmupMs,
+      measureMs: options.measureMs,
+      requestTimeoutMs: REQUEST_TIMEOUT_MS,
+      watch: server.processes,
+      cores: options.cores,
+    });
+    const failure = server.problem();
+    if (failure !== undefined) throw new Error(`${server.label} stopped: ${failure}`);
+    log(
+      `  ${server.label}, ${options.refusalClients} clients: ` +
+        `${result.refusalsPerS.toFixed(0)} refusals/s, p99 ${result.p99Ms.toFixed(1)} ms`,
+    );
+    return { ...result, queuePrefix: server.queuePrefix };
+  } finally {
+    await server.stop().finally(() => running.delete(server));
   }
 }
 

@@ -5,6 +5,7 @@ import { Queue } from 'bullmq';
 import { assertRedisUp, deleteKeysWithPrefix, TEST_REDIS_URL, testPrefix } from '@imgcls/testing';
 import { API_MAIN, ServiceProcess, WORKER_MAIN } from '@imgcls/testing';
 import { findRedisServer, type WatchedProcess } from './cpu';
+import { createPool, postMultipart } from './http-post';
 
 /** A short log tail: the bench is also the load generator, and copying logs costs CPU. */
 export const BENCH_LOG = { keepChars: 20_000 };
@@ -60,7 +61,11 @@ export async function startBenchStack(
   }
   await assertRedisUp();
   const prefix = testPrefix('bench');
-  const env = { ...stackEnv(layout, model, prefix), MAX_QUEUE_WAIT_MS: String(maxQueueWaitMs) };
+  const env = {
+    ...stackEnv(layout, prefix),
+    MODEL: model,
+    MAX_QUEUE_WAIT_MS: String(maxQueueWaitMs),
+  };
   const api = ServiceProcess.start('api', API_MAIN, env, BENCH_LOG);
   const workers = Array.from({ length: layout.workers }, (_, i) =>
     ServiceProcess.start(`worker-${i + 1}`, WORKER_MAIN, env, BENCH_LOG),
@@ -95,6 +100,51 @@ export async function startBenchStack(
   }
 }
 
+/**
+ * The built api alone, whose queue holds its one place (MAX_QUEUE_DEPTH=1, taken by an async
+ * job no worker will run): every further upload is refused before its body is read, as under
+ * overload, so a cell against it measures what a refusal costs.
+ */
+export async function startRefusingApi(hold: Buffer): Promise<RunningServer> {
+  if (!existsSync(API_MAIN)) {
+    throw new Error(`${API_MAIN} is missing; build first: npx nx run-many -t build -p api worker`);
+  }
+  await assertRedisUp();
+  const prefix = testPrefix('bench');
+  const env = { ...stackEnv({ workers: 0 }, prefix), MAX_QUEUE_DEPTH: '1' };
+  const api = ServiceProcess.start('api', API_MAIN, env, BENCH_LOG);
+  const stop = async () => {
+    await api.stop('SIGTERM');
+    await deleteKeysWithPrefix(prefix);
+  };
+  try {
+    const match = await api.waitFor(/"url":"(http:\/\/[^"]+)","msg":"api listening/);
+    const url = match[1] ?? '';
+    const held = await postMultipart(
+      createPool(1),
+      new URL('/run_inference?mode=async', url),
+      hold,
+      10_000,
+    );
+    if (held.status !== 202) {
+      throw new Error(`the job that holds the queue was answered ${held.status}, not 202`);
+    }
+    const redis = findRedisServer();
+    return {
+      label: 'api alone, its queue full (MAX_QUEUE_DEPTH=1)',
+      inferenceUrl: new URL('/run_inference', url),
+      queuePrefix: prefix,
+      processes: [...watched(api, 'api', { byThread: true }), ...(redis ? [redis] : [])],
+      problem: () => api.exitReason,
+      waitIdle: () => Promise.resolve(),
+      stop,
+    };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
+
 /** A started process under a label; processes with the same label are summed. */
 export function watched(
   service: ServiceProcess,
@@ -105,13 +155,12 @@ export function watched(
   return pid === undefined ? [] : [{ label, pid, byThread }];
 }
 
-function stackEnv(layout: StackLayout, model: string, prefix: string): NodeJS.ProcessEnv {
+function stackEnv(layout: StackLayout, prefix: string): NodeJS.ProcessEnv {
   // Everything else (concurrency per worker, timeouts, log level) stays at the service defaults.
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     REDIS_URL: TEST_REDIS_URL,
     QUEUE_PREFIX: prefix,
-    MODEL: model,
     HOST: '127.0.0.1',
     PORT: '0',
     // The readiness lines this tool waits for are logged at info.
