@@ -175,6 +175,8 @@ describe('npm run bench -- --smoke', () => {
     expect(refusals?.p99Ms).toBeGreaterThan(0);
     expect(refusals?.others).toEqual({});
     expect(refusals?.withRetryAfterShare).toBe(1);
+    // A refused photo is discarded unread and its connection kept for the next request.
+    expect(refusals?.connectionsPerAnswer).toBeLessThan(0.5);
     expect(Object.keys(refusals?.cpu?.byProcess ?? {}).sort()).toEqual(
       ['api', 'load generator', 'redis'].sort(),
     );

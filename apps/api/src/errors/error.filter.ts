@@ -1,7 +1,7 @@
 import { ArgumentsHost, Catch, HttpException, Logger, type ExceptionFilter } from '@nestjs/common';
 import { ServiceError, type ErrorBody } from '@imgcls/contracts';
 import type { Request, Response } from 'express';
-import { closeAfterAnswer } from '../http/lingering-close';
+import { closeAfterAnswer, drainsCheaply } from '../http/lingering-close';
 import { errorCodeForHttpStatus, httpStatusFor } from './error-status';
 
 const RETRY_AFTER_S = 1;
@@ -19,10 +19,11 @@ export class ErrorFilter implements ExceptionFilter {
     const { status, body, retryAfterS } = this.describe(exception);
     if (response.headersSent) return;
     (response.locals as { errorCode?: string }).errorCode = body.error.code;
-    // A refused body may still be arriving (a bad query is refused before the upload is read);
-    // closing is cheaper than reading it to the end.
+    // A refused body may still be arriving (a bad query, or a full queue, is refused before
+    // the upload is read): a small one is discarded and the connection kept for the client's
+    // next request; a large one is not worth reading to the end.
     const request = host.switchToHttp().getRequest<Request>();
-    if (!request.complete || status === 413 || status === 408 || status === 503)
+    if (status === 413 || status === 408 || !(request.complete || drainsCheaply(request)))
       closeAfterAnswer(request, response);
     // Overload and outages are temporary: tell clients when to come back.
     if (status === 503) response.setHeader('Retry-After', String(retryAfterS ?? RETRY_AFTER_S));

@@ -1,6 +1,8 @@
 import { isClassifyResponse, isErrorBody, isJobAccepted } from '@imgcls/contracts';
 import type { Worker } from 'bullmq';
+import { DRAIN_MAX_BYTES } from '../http/lingering-close';
 import { HeldJobs } from '../testing/held-jobs';
+import { RawConnection } from '../testing/raw-http';
 import { postImage, startTestApi, useTestApi, type TestApi } from '../testing/test-api';
 import { madeUpResult, startTestWorker } from '../testing/test-worker';
 
@@ -111,9 +113,12 @@ describe('POST /run_inference with no worker', () => {
 
 describe('POST /run_inference with the queue full', () => {
   const api = useTestApi({ MAX_QUEUE_DEPTH: '1' });
+  // No worker: this job keeps the queue's one place.
+  beforeAll(async () => {
+    expect((await postImage(api(), '?mode=async')).status).toBe(202);
+  });
 
   it('refuses past MAX_QUEUE_DEPTH with 503 QUEUE_FULL and Retry-After', async () => {
-    expect((await postImage(api(), '?mode=async')).status).toBe(202);
     const full = await postImage(api(), '?mode=async');
     const body: unknown = await full.json();
     expect([full.status, full.headers.get('retry-after')]).toEqual([503, '1']);
@@ -121,5 +126,24 @@ describe('POST /run_inference with the queue full', () => {
       code: 'QUEUE_FULL',
       message: 'the queue is full (1 jobs waiting or arriving; the limit is 1); retry shortly',
     });
+  });
+
+  it('keeps the connection after refusing a small body unread, and closes it after a larger one', async () => {
+    // The refused body, then a second request on the same connection.
+    const exchange = async (bodyBytes: number) => {
+      const connection = new RawConnection(api().url);
+      const host = `Host: ${new URL(api().url).host}`;
+      await connection.write(
+        `POST /run_inference?mode=async HTTP/1.1\r\n${host}\r\nContent-Type: image/jpeg\r\n` +
+          `Content-Length: ${bodyBytes}\r\n\r\n`,
+      );
+      await connection.write(Buffer.alloc(bodyBytes));
+      await connection.write(`GET /health/live HTTP/1.1\r\n${host}\r\nConnection: close\r\n\r\n`);
+      const timer = setTimeout(() => connection.close(), 10_000);
+      await connection.untilClosed().finally(() => clearTimeout(timer));
+      return connection.statuses();
+    };
+    expect(await exchange(DRAIN_MAX_BYTES)).toEqual([503, 200]);
+    expect(await exchange(DRAIN_MAX_BYTES + 1)).toEqual([503]);
   });
 });
