@@ -12,8 +12,10 @@ describe('CPU accounting', () => {
         ['workers', 5_000],
       ]),
       threads: new Map([
-        ['workers main', 1_000],
-        ['workers model', 4_000],
+        ['7/7', { kind: 'workers main', ms: 1_000 }],
+        ['7/8', { kind: 'workers model', ms: 3_000 }],
+        ['7/9', { kind: 'workers model', ms: 1_000 }],
+        ['7/10', { kind: 'workers decoder', ms: 900 }], // ends inside the window
       ]),
     };
     const after = {
@@ -23,14 +25,16 @@ describe('CPU accounting', () => {
         ['late', 50], // started inside the window: no start to measure from
       ]),
       threads: new Map([
-        ['workers main', 1_500],
-        ['workers model', 7_200],
+        ['7/7', { kind: 'workers main', ms: 1_500 }],
+        ['7/8', { kind: 'workers model', ms: 4_600 }],
+        ['7/9', { kind: 'workers model', ms: 2_600 }],
+        ['7/11', { kind: 'workers decoder', ms: 200 }], // starts inside it: counts from zero
       ]),
     };
     const share = cpuPerImage(before, after, 100, 2_000, 2);
     expect(share).toEqual({
       byProcess: { api: 3, workers: 37 },
-      byThread: { 'workers main': 5, 'workers model': 32 },
+      byThread: { 'workers main': 5, 'workers model': 32, 'workers decoder': 2 },
       totalMs: 40,
       unaccountedMs: 0, // 2 cores × 2 s / 100 images = 40 ms of core time per image
     });
@@ -49,10 +53,11 @@ describe('CPU accounting', () => {
 
   it('snapshots the threads of a live process by kind: this one has a main thread and helpers', () => {
     const snapshot = cpuSnapshot([{ label: 'self', pid: process.pid, byThread: true }]);
-    const threads = [...snapshot.threads.keys()];
-    expect(threads).toContain('self main');
-    expect(threads).toContain('self other');
-    const sum = [...snapshot.threads.values()].reduce((total, ms) => total + ms, 0);
+    const kinds = [...snapshot.threads.values()].map(({ kind }) => kind);
+    expect(kinds).toContain('self main');
+    expect(kinds).toContain('self other');
+    expect(snapshot.threads.get(`${process.pid}/${process.pid}`)?.kind).toBe('self main');
+    const sum = [...snapshot.threads.values()].reduce((total, { ms }) => total + ms, 0);
     expect(sum).toBeLessThanOrEqual((snapshot.processes.get('self') ?? 0) + 20);
   });
 

@@ -34,8 +34,12 @@ export interface CpuWatch {
 /** CPU time (user + system) so far, in ms: each watched process by label, all threads. */
 export interface CpuSnapshot {
   processes: ReadonlyMap<string, number>;
-  /** The processes watched `byThread`, by `<label> <kind>`: the threads alive at the time. */
-  threads: ReadonlyMap<string, number>;
+  /**
+   * Each live thread of the processes watched `byThread`, by `<pid>/<tid>`: its `<label> <kind>`
+   * and its CPU so far. By thread, not summed by kind, so that a thread started inside a window
+   * counts from zero (libvips starts its threads when work comes and ends them when idle).
+   */
+  threads: ReadonlyMap<string, { kind: string; ms: number }>;
 }
 
 /** Where the machine's time went per answered image during a cell's measured window. */
@@ -52,18 +56,19 @@ export interface CpuPerImage {
 
 export function cpuSnapshot(watched: readonly WatchedProcess[]): CpuSnapshot {
   const processes = new Map<string, number>();
-  const threads = new Map<string, number>();
-  const add = (map: Map<string, number>, key: string, ms: number) =>
-    map.set(key, (map.get(key) ?? 0) + ms);
+  const threads = new Map<string, { kind: string; ms: number }>();
   for (const { label, pid, byThread } of watched) {
     const ms = processCpuMs(pid);
     if (ms === undefined) continue;
-    add(processes, label, ms);
+    processes.set(label, (processes.get(label) ?? 0) + ms);
     if (!byThread) continue;
     const all = threadStatsOrNone(pid);
     const main = all.find(({ tid }) => tid === pid);
     if (main === undefined) continue;
-    for (const thread of all) add(threads, `${label} ${threadKind(thread, main)}`, thread.cpuMs);
+    for (const thread of all) {
+      const kind = `${label} ${threadKind(thread, main)}`;
+      threads.set(`${pid}/${thread.tid}`, { kind, ms: thread.cpuMs });
+    }
   }
   return { processes, threads };
 }
@@ -88,16 +93,18 @@ export function cpuPerImage(
   cores: number,
 ): CpuPerImage | undefined {
   if (images === 0 || after.processes.size === 0) return undefined;
-  const perImage = (start: ReadonlyMap<string, number>, end: ReadonlyMap<string, number>) => {
-    const share: Record<string, number> = {};
-    for (const [key, ms] of end) {
-      const from = start.get(key);
-      if (from !== undefined) share[key] = (ms - from) / images;
-    }
-    return share;
-  };
-  const byProcess = perImage(before.processes, after.processes);
-  const byThread = perImage(before.threads, after.threads);
+  const byProcess: Record<string, number> = {};
+  for (const [label, ms] of after.processes) {
+    const from = before.processes.get(label);
+    if (from !== undefined) byProcess[label] = (ms - from) / images;
+  }
+  // A thread that ended inside the window took its CPU with it: the split then falls short
+  // of its process by that much.
+  const byThread: Record<string, number> = {};
+  for (const [id, { kind, ms }] of after.threads) {
+    const from = before.threads.get(id)?.ms ?? 0;
+    byThread[kind] = (byThread[kind] ?? 0) + (ms - from) / images;
+  }
   const totalMs = Object.values(byProcess).reduce((sum, ms) => sum + ms, 0);
   return {
     byProcess,

@@ -151,7 +151,8 @@ export function cpuTables(
   return [
     byProcess,
     'by thread: main = event loop, decoder = libvips, model = the threads at INFERENCE_NICE ' +
-      'above main (0: counted in other), other = V8 and libuv helpers:',
+      'above main (0: counted in other), other = V8 and libuv helpers; a thread that ended ' +
+      'inside the window is missing:',
     table(
       [first, ...keys],
       rows.map(({ name, cpu }) => [name, ...keys.map((key) => num(cpu.byThread?.[key] ?? NaN))]),
