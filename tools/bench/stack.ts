@@ -54,12 +54,7 @@ export async function startBenchStack(
   cores: number,
   maxQueueWaitMs: number,
 ): Promise<RunningServer> {
-  for (const main of [API_MAIN, WORKER_MAIN]) {
-    if (!existsSync(main)) {
-      throw new Error(`${main} is missing; build first: npx nx run-many -t build -p api worker`);
-    }
-  }
-  await assertRedisUp();
+  await readyToStart([API_MAIN, WORKER_MAIN]);
   const prefix = testPrefix('bench');
   const env = {
     ...stackEnv(layout, prefix),
@@ -78,12 +73,7 @@ export async function startBenchStack(
   };
   try {
     await Promise.all(workers.map((w) => w.waitFor(/"msg":"worker ready"/)));
-    // The api logs its real address as JSON; older builds printed a plain line.
-    const match = await api.waitFor(
-      /"url":"(http:\/\/[^"]+)","msg":"api listening|api listening on (http:\/\/[^\s"]+)/,
-    );
-    const url = match[1] ?? match[2] ?? '';
-    const inferenceUrl = new URL('/run_inference', url);
+    const inferenceUrl = new URL('/run_inference', await listeningUrl(api));
     const waitIdle = () => waitForEmptyQueue(queue);
     const problem = () => [api, ...workers].map((p) => p.exitReason).find((r) => r !== undefined);
     const label = stackLabel(layout, cores);
@@ -106,10 +96,7 @@ export async function startBenchStack(
  * overload, so a cell against it measures what a refusal costs.
  */
 export async function startRefusingApi(hold: Buffer): Promise<RunningServer> {
-  if (!existsSync(API_MAIN)) {
-    throw new Error(`${API_MAIN} is missing; build first: npx nx run-many -t build -p api worker`);
-  }
-  await assertRedisUp();
+  await readyToStart([API_MAIN]);
   const prefix = testPrefix('bench');
   const env = { ...stackEnv({ workers: 0 }, prefix), MAX_QUEUE_DEPTH: '1' };
   const api = ServiceProcess.start('api', API_MAIN, env, BENCH_LOG);
@@ -118,14 +105,15 @@ export async function startRefusingApi(hold: Buffer): Promise<RunningServer> {
     await deleteKeysWithPrefix(prefix);
   };
   try {
-    const match = await api.waitFor(/"url":"(http:\/\/[^"]+)","msg":"api listening/);
-    const url = match[1] ?? '';
+    const url = await listeningUrl(api);
+    const agent = createPool(1);
     const held = await postMultipart(
-      createPool(1),
+      agent,
       new URL('/run_inference?mode=async', url),
       hold,
       10_000,
     );
+    agent.destroy();
     if (held.status !== 202) {
       throw new Error(`the job that holds the queue was answered ${held.status}, not 202`);
     }
@@ -143,6 +131,25 @@ export async function startRefusingApi(hold: Buffer): Promise<RunningServer> {
     await stop();
     throw error;
   }
+}
+
+/** The built processes exist and Redis answers, or why not, before anything starts. */
+async function readyToStart(mains: readonly string[]): Promise<void> {
+  for (const main of mains) {
+    if (!existsSync(main)) {
+      throw new Error(`${main} is missing; build first: npx nx run-many -t build -p api worker`);
+    }
+  }
+  await assertRedisUp();
+}
+
+/** The address a started api listens on, from its log. */
+async function listeningUrl(api: ServiceProcess): Promise<string> {
+  // The api logs its real address as JSON; older builds printed a plain line.
+  const match = await api.waitFor(
+    /"url":"(http:\/\/[^"]+)","msg":"api listening|api listening on (http:\/\/[^\s"]+)/,
+  );
+  return match[1] ?? match[2] ?? '';
 }
 
 /** A started process under a label; processes with the same label are summed. */
