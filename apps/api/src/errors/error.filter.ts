@@ -1,7 +1,7 @@
 import { ArgumentsHost, Catch, HttpException, Logger, type ExceptionFilter } from '@nestjs/common';
 import { ServiceError, type ErrorBody } from '@imgcls/contracts';
 import type { Request, Response } from 'express';
-import { closeAfterAnswer, drainsCheaply } from '../http/lingering-close';
+import { settleConnection } from '../http/lingering-close';
 import { errorCodeForHttpStatus, httpStatusFor } from './error-status';
 
 const RETRY_AFTER_S = 1;
@@ -19,12 +19,10 @@ export class ErrorFilter implements ExceptionFilter {
     const { status, body, retryAfterS } = this.describe(exception);
     if (response.headersSent) return;
     (response.locals as { errorCode?: string }).errorCode = body.error.code;
-    // A refused body may still be arriving (a bad query, or a full queue, is refused before
-    // the upload is read): a small one is discarded and the connection kept for the client's
-    // next request; a large one is not worth reading to the end.
+    // A refused body may still be arriving: a small one is discarded and the connection kept;
+    // too large a body, or too slow a client, is not worth reading to the end.
     const request = host.switchToHttp().getRequest<Request>();
-    if (status === 413 || status === 408 || !(request.complete || drainsCheaply(request)))
-      closeAfterAnswer(request, response);
+    settleConnection(request, response, status === 413 || status === 408);
     // Overload and outages are temporary: tell clients when to come back.
     if (status === 503) response.setHeader('Retry-After', String(retryAfterS ?? RETRY_AFTER_S));
     response.status(status).json(body);

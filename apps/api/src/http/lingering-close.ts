@@ -7,16 +7,36 @@ const LINGER_MS = 2_000;
 export const DRAIN_MAX_BYTES = 256 * 1024;
 
 /**
- * Whether a request answered before its body was read can keep its connection: Node discards
- * an untouched body once the answer is sent, and then reads the client's next request. Worth
- * it for a body of a declared, small size (a photo refused by admission control: the client
- * writes it anyway, and closing would cost both sides a new connection for the next request);
- * not for a large or chunked one, nor for a body a parser had begun to read.
+ * Settles the connection of a request answered with an error, the body perhaps unread (a bad
+ * query, or a full queue, is refused before the upload is read). A small body of a declared
+ * size that nothing has begun to read (a photo refused by admission control: the client
+ * writes it anyway) is discarded by Node once the answer is sent, and the connection then
+ * serves the client's next request: closing would cost both sides a new connection. The
+ * discarding gets LINGER_MS, as a lingering close does. Any other unread body, and `close`,
+ * closes the connection after the answer.
  */
-export function drainsCheaply(request: IncomingMessage): boolean {
+export function settleConnection(
+  request: IncomingMessage,
+  response: ServerResponse,
+  close: boolean,
+): void {
+  if (!close && request.complete) return;
+  if (!close && drainsCheaply(request)) return discardWithin(request, LINGER_MS);
+  closeAfterAnswer(request, response);
+}
+
+function drainsCheaply(request: IncomingMessage): boolean {
   const declared = Number(request.headers['content-length']);
   const untouched = request.readableFlowing === null && !request.readableDidRead;
   return untouched && Number.isSafeInteger(declared) && declared <= DRAIN_MAX_BYTES;
+}
+
+/** A body still arriving after `ms` is not worth waiting for: the connection is destroyed. */
+function discardWithin(request: IncomingMessage, ms: number): void {
+  const socket = request.socket;
+  const timer = setTimeout(() => socket.destroy(), ms).unref();
+  request.once('end', () => clearTimeout(timer));
+  socket.once('close', () => clearTimeout(timer));
 }
 
 /**
@@ -27,7 +47,7 @@ export function drainsCheaply(request: IncomingMessage): boolean {
  * lingering close does, the socket half-closes after the answer and discards what still
  * arrives, until the client closes or LINGER_MS have passed.
  */
-export function closeAfterAnswer(request: IncomingMessage, response: ServerResponse): void {
+function closeAfterAnswer(request: IncomingMessage, response: ServerResponse): void {
   response.setHeader('Connection', 'close');
   if (request.complete) return;
   const socket = request.socket;

@@ -1,5 +1,6 @@
 import { isClassifyResponse, isErrorBody, isJobAccepted } from '@imgcls/contracts';
 import type { Worker } from 'bullmq';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { DRAIN_MAX_BYTES } from '../http/lingering-close';
 import { HeldJobs } from '../testing/held-jobs';
 import { RawConnection } from '../testing/raw-http';
@@ -128,22 +129,33 @@ describe('POST /run_inference with the queue full', () => {
     });
   });
 
-  it('keeps the connection after refusing a small body unread, and closes it after a larger one', async () => {
-    // The refused body, then a second request on the same connection.
-    const exchange = async (bodyBytes: number) => {
+  it('keeps the connection after refusing a small body unread, and closes it after a larger or stalled one', async () => {
+    // The refused request and `sent` bytes of its body; once all of it is sent, and the time a
+    // lingering close allows has passed, a second request on the same connection.
+    const exchange = async (declared: number, sent = declared) => {
       const connection = new RawConnection(api().url);
       const host = `Host: ${new URL(api().url).host}`;
       await connection.write(
         `POST /run_inference?mode=async HTTP/1.1\r\n${host}\r\nContent-Type: image/jpeg\r\n` +
-          `Content-Length: ${bodyBytes}\r\n\r\n`,
+          `Content-Length: ${declared}\r\n\r\n`,
       );
-      await connection.write(Buffer.alloc(bodyBytes));
-      await connection.write(`GET /health/live HTTP/1.1\r\n${host}\r\nConnection: close\r\n\r\n`);
+      await connection.write(Buffer.alloc(sent));
+      const startedMs = performance.now();
+      if (sent === declared) {
+        await sleep(2_500);
+        // A closed connection refuses it, as it should after a larger body.
+        const next = `GET /health/live HTTP/1.1\r\n${host}\r\nConnection: close\r\n\r\n`;
+        await connection.write(next).catch(() => undefined);
+      }
       const timer = setTimeout(() => connection.close(), 10_000);
       await connection.untilClosed().finally(() => clearTimeout(timer));
-      return connection.statuses();
+      return { statuses: connection.statuses(), closedAfterMs: performance.now() - startedMs };
     };
-    expect(await exchange(DRAIN_MAX_BYTES)).toEqual([503, 200]);
-    expect(await exchange(DRAIN_MAX_BYTES + 1)).toEqual([503]);
+    expect((await exchange(DRAIN_MAX_BYTES)).statuses).toEqual([503, 200]);
+    expect((await exchange(DRAIN_MAX_BYTES + 1)).statuses).toEqual([503]);
+    // A body that stops arriving is discarded for 2 s, as a lingering close would, then dropped.
+    const stalled = await exchange(1_000, 10);
+    expect(stalled.statuses).toEqual([503]);
+    expect(stalled.closedAfterMs).toBeLessThan(5_000);
   });
 });
