@@ -1,4 +1,5 @@
-import { Agent, request } from 'node:http';
+import { Agent, request, type ClientRequestArgs } from 'node:http';
+import type { Duplex } from 'node:stream';
 import { MULTIPART_TYPE } from './inputs';
 
 export interface PostAnswer {
@@ -9,12 +10,29 @@ export interface PostAnswer {
   retryAfter: boolean;
 }
 
+/** A keep-alive pool that counts the connections it opens (a server that closes them shows). */
+export class ConnectionPool extends Agent {
+  opened = 0;
+
+  override createConnection(
+    options: ClientRequestArgs,
+    callback?: (err: Error | null, stream: Duplex) => void,
+  ): Duplex | null | undefined {
+    this.opened += 1;
+    return super.createConnection(options, callback);
+  }
+}
+
 /**
  * A keep-alive connection pool sized to the concurrency, so that no request waits for a socket
  * and no cell pays for a TCP handshake per request.
  */
-export function createPool(concurrency: number): Agent {
-  return new Agent({ keepAlive: true, maxSockets: concurrency, maxFreeSockets: concurrency });
+export function createPool(concurrency: number): ConnectionPool {
+  return new ConnectionPool({
+    keepAlive: true,
+    maxSockets: concurrency,
+    maxFreeSockets: concurrency,
+  });
 }
 
 /**

@@ -71,10 +71,7 @@ const MAX_WARMUP_MS = 90_000;
  * requests drain, so the next cell starts on an idle server.
  */
 export async function runCell(url: URL, inputs: InputSet, plan: CellPlan): Promise<CellResult> {
-  const agent = createPool(plan.concurrency);
-  const run = await closedLoop(url, inputs, plan, agent);
-  agent.destroy();
-  const { samples, windowStartMs, windowEndMs, cpuWindow } = run;
+  const { samples, windowStartMs, windowEndMs, cpuWindow } = await closedLoop(url, inputs, plan);
   const cell = summariseCell(inputs.name, plan.concurrency, samples, windowStartMs, windowEndMs);
   const cpu = cpuWindow.perImage(cell.completed);
   return cpu === undefined ? cell : { ...cell, cpu };
@@ -86,15 +83,17 @@ export interface ClosedLoopRun {
   windowStartMs: number;
   windowEndMs: number;
   cpuWindow: CpuWindow;
+  /** TCP connections the lanes opened over the whole run. */
+  connectionsOpened: number;
 }
 
-/** The lanes, warm-up, window and drain of a closed-loop cell, on the caller's connections. */
+/** The lanes, warm-up, window and drain of a closed-loop cell, each lane on a kept connection. */
 export async function closedLoop(
   url: URL,
   inputs: InputSet,
   plan: CellPlan,
-  agent: Agent,
 ): Promise<ClosedLoopRun> {
+  const agent = createPool(plan.concurrency);
   const samples: Sample[] = [];
   let next = 0;
   let stopping = false;
@@ -122,7 +121,8 @@ export async function closedLoop(
   cpuWindow.close();
   stopping = true;
   await Promise.all(lanes);
-  return { samples, windowStartMs, windowEndMs, cpuWindow };
+  agent.destroy();
+  return { samples, windowStartMs, windowEndMs, cpuWindow, connectionsOpened: agent.opened };
 }
 
 export async function timedRequest(
@@ -181,8 +181,7 @@ function summariseCell(
   windowStartMs: number,
   windowEndMs: number,
 ): CellResult {
-  const inWindow = samples.filter((s) => s.endMs >= windowStartMs && s.endMs <= windowEndMs);
-  const ok = inWindow.filter((s) => s.error === undefined);
+  const ok = endedIn(samples, windowStartMs, windowEndMs).filter((s) => s.error === undefined);
   const { errorKinds, errorExamples } = countErrors(samples);
   return {
     input,
@@ -197,6 +196,11 @@ function summariseCell(
     correct: ok.filter((s) => s.correct).length,
     timings: medianTimings(ok.flatMap((s) => (s.timings === undefined ? [] : [s.timings]))),
   };
+}
+
+/** The samples that ended inside a measured window. */
+export function endedIn(samples: readonly Sample[], startMs: number, endMs: number): Sample[] {
+  return samples.filter((s) => s.endMs >= startMs && s.endMs <= endMs);
 }
 
 /** How many failed of each kind, and the server's first message for each. */

@@ -1,16 +1,7 @@
-import { Agent, type ClientRequestArgs } from 'node:http';
-import type { Duplex } from 'node:stream';
-import type { CpuPerImage, CpuWatch } from './cpu';
+import type { CpuPerImage } from './cpu';
 import type { InputSet } from './inputs';
-import { closedLoop, type Sample } from './load';
+import { closedLoop, endedIn, type CellPlan, type Sample } from './load';
 import { summariseLatency, type LatencySummary } from './stats';
-
-export interface RefusalPlan extends CpuWatch {
-  concurrency: number;
-  warmupMinMs: number;
-  measureMs: number;
-  requestTimeoutMs: number;
-}
 
 /** What refusing costs a server whose queue is full: every request should get a 503. */
 export interface RefusalResult extends LatencySummary {
@@ -30,19 +21,6 @@ export interface RefusalResult extends LatencySummary {
   cpu?: CpuPerImage;
 }
 
-/** A keep-alive pool that counts the connections it opens. */
-class CountingPool extends Agent {
-  opened = 0;
-
-  override createConnection(
-    options: ClientRequestArgs,
-    callback?: (err: Error | null, stream: Duplex) => void,
-  ): Duplex | null | undefined {
-    this.opened += 1;
-    return super.createConnection(options, callback);
-  }
-}
-
 /**
  * Closed-loop clients against a server that refuses everything (its queue held full): how
  * many refusals a second it can give, what each costs it and the clients in CPU, how long one
@@ -51,24 +29,24 @@ class CountingPool extends Agent {
 export async function measureRefusals(
   url: URL,
   inputs: InputSet,
-  plan: RefusalPlan,
+  plan: CellPlan,
 ): Promise<RefusalResult> {
-  const { concurrency } = plan;
-  const agent = new CountingPool({ keepAlive: true, maxSockets: concurrency });
-  const run = await closedLoop(url, inputs, plan, agent);
-  agent.destroy();
-  const { samples, windowStartMs, windowEndMs, cpuWindow } = run;
+  const { samples, windowStartMs, windowEndMs, cpuWindow, connectionsOpened } = await closedLoop(
+    url,
+    inputs,
+    plan,
+  );
   const refused = samples.filter(isRefusal);
-  const inWindow = refused.filter((s) => s.endMs >= windowStartMs && s.endMs <= windowEndMs);
+  const inWindow = endedIn(refused, windowStartMs, windowEndMs);
   const cpu = cpuWindow.perImage(inWindow.length);
   const result: RefusalResult = {
-    concurrency,
+    concurrency: plan.concurrency,
     refusals: inWindow.length,
     refusalsPerS: inWindow.length / ((windowEndMs - windowStartMs) / 1000),
     ...summariseLatency(inWindow.map((s) => s.latencyMs)),
     withRetryAfterShare: refused.filter((s) => s.retryAfter).length / refused.length,
     others: outcomes(samples.filter((s) => !isRefusal(s))),
-    connectionsPerAnswer: agent.opened / samples.length,
+    connectionsPerAnswer: connectionsOpened / samples.length,
   };
   return cpu === undefined ? result : { ...result, cpu };
 }
