@@ -8,7 +8,9 @@ import { REPO_ROOT, sharedDir, TEST_REDIS_URL } from '@imgcls/testing';
 import { dequantizeFile } from '../quantize/dequantize-file';
 import { findBaseline } from './baseline';
 import type { ModelSpeed } from './speed-comparison';
+import { idealLatenciesMs } from './ideal-queue';
 import { poissonArrivals } from './poisson-arrivals';
+import { quantile } from './stats';
 import type { BenchResults, ServerRun } from './results';
 import type { TargetCheck } from './target-check';
 
@@ -156,6 +158,10 @@ describe('npm run bench -- --smoke', () => {
     expect(cell?.sent).toBe(poissonArrivals(capacity / 2, 2000, 1).length);
     expect(cell?.ok).toBe(cell?.sent);
     if ((cell?.ok ?? 0) > 0) expect(cell?.p99Ms).toBeGreaterThan(0);
+    // Beside it, the same schedule through an ideal server of that capacity.
+    const ideal = idealLatenciesMs(poissonArrivals(capacity / 2, 2000, 1), capacity);
+    expect(cell?.idealP99Ms).toBe(quantile(ideal, 0.99));
+    expect(stdout).toMatch(/ideal p99 ms/);
     // What each served answer cost the machine over the schedule, as for the closed-loop cells.
     expect(Object.keys(cell?.cpu?.byProcess ?? {}).sort()).toEqual(
       ['api', 'load generator', 'redis', 'workers'].sort(),

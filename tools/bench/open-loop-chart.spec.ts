@@ -2,8 +2,8 @@ import { chartSeries, openLoopChart, type ChartSeries } from './open-loop-chart'
 import type { OpenLoopResult } from './open-loop';
 import type { ServerRun } from './results';
 
-const cell = (offeredPerS: number, servedPerS: number, p99Ms: number) =>
-  ({ offeredPerS, servedPerS, p99Ms }) as OpenLoopResult;
+const cell = (offeredPerS: number, servedPerS: number, p99Ms: number, more = {}) =>
+  ({ offeredPerS, servedPerS, p99Ms, ...more }) as OpenLoopResult;
 
 describe('the open-loop chart', () => {
   const series: ChartSeries[] = [
@@ -40,5 +40,30 @@ describe('the open-loop chart', () => {
     });
     expect(picked.map((s) => s.label)).toEqual(['a', 'base']);
     expect(picked[0]?.points.map((p) => p.offeredPerS)).toEqual([1, 2]);
+  });
+
+  it('draws the ideal server of the same capacity dashed, up to the capacity only', () => {
+    const [stack] = chartSeries({
+      stacks: [
+        {
+          label: 'a',
+          cells: [],
+          openLoop: [
+            cell(10, 10, 80, { loadShare: 0.5, idealP99Ms: 60 }),
+            cell(16, 16, 300, { loadShare: 0.8, idealP99Ms: 250 }),
+            cell(30, 20, 5000, { loadShare: 1.5, idealP99Ms: 9000 }),
+          ],
+        },
+      ],
+      baseline: { label: 'base', cells: [] },
+    });
+    expect(stack?.points.map((p) => p.idealP99Ms)).toEqual([60, 250, undefined]);
+    const drawn = openLoopChart(stack === undefined ? [] : [stack], 'ideal');
+    // served, p99, then the ideal p99: a dashed line of two points beside the diagonal.
+    expect(drawn.match(/<polyline /g)).toHaveLength(4);
+    expect(drawn.match(/stroke-dasharray/g)).toHaveLength(2);
+    expect(drawn.match(/<circle /g)).toHaveLength(6);
+    expect(drawn).toContain('dashed, right: p99 of an ideal server of the same capacity');
+    expect(svg).not.toContain('ideal server');
   });
 });

@@ -3,7 +3,7 @@ import type { BenchResults, ServerRun } from './results';
 /** One line on the chart: a server's open-loop cells, by offered load. */
 export interface ChartSeries {
   label: string;
-  points: { offeredPerS: number; servedPerS: number; p99Ms: number }[];
+  points: { offeredPerS: number; servedPerS: number; p99Ms: number; idealP99Ms?: number }[];
 }
 
 const PANEL = { width: 440, height: 300, left: 64, top: 64, gap: 90 };
@@ -24,7 +24,13 @@ export function chartSeries(results: Pick<BenchResults, 'stacks' | 'baseline'>):
       label: run.label,
       points: [...(run.openLoop ?? [])]
         .sort((a, b) => a.offeredPerS - b.offeredPerS)
-        .map(({ offeredPerS, servedPerS, p99Ms }) => ({ offeredPerS, servedPerS, p99Ms })),
+        .map(({ offeredPerS, servedPerS, p99Ms, idealP99Ms, loadShare }) => ({
+          offeredPerS,
+          servedPerS,
+          p99Ms,
+          // Above the capacity the ideal server's queue only grows with the schedule's length.
+          ...(idealP99Ms !== undefined && loadShare <= 1 ? { idealP99Ms } : {}),
+        })),
     }));
 }
 
@@ -96,7 +102,9 @@ export function openLoopChart(series: readonly ChartSeries[], title: string): st
   const maxRate = Math.max(...points.flatMap((p) => [p.offeredPerS, p.servedPerS]), 1);
   const rateTicks = linearTicks(maxRate);
   const rateMax = rateTicks[rateTicks.length - 1] ?? maxRate;
-  const latencies = points.map((p) => p.p99Ms).filter((ms) => Number.isFinite(ms) && ms > 0);
+  const latencies = points
+    .flatMap((p) => [p.p99Ms, p.idealP99Ms ?? NaN])
+    .filter((ms) => Number.isFinite(ms) && ms > 0);
   const latencyTicks = decadeTicks(Math.min(...latencies, 10), Math.max(...latencies, 100));
   const [lowMs = 1, highMs = 10] = [latencyTicks[0], latencyTicks[latencyTicks.length - 1]];
   const { width, height, left, top, gap } = PANEL;
@@ -136,13 +144,25 @@ export function openLoopChart(series: readonly ChartSeries[], title: string): st
         colour,
       ),
     );
+    const ideal = s.points.flatMap((p) =>
+      p.idealP99Ms !== undefined && p.idealP99Ms > 0
+        ? [[right + rateX.at(p.offeredPerS), top + logY.at(p.idealP99Ms)] as [number, number]]
+        : [],
+    );
+    if (ideal.length > 0) parts.push(...polyline(ideal, colour, true));
     const legendY = top + height + 64 + i * 20;
     parts.push(
       `<rect x="${left}" y="${legendY - 10}" width="14" height="4" fill="${colour}"/>`,
       `<text x="${left + 22}" y="${legendY - 4}">${escapeXml(s.label)}</text>`,
     );
   });
-  const totalHeight = top + height + 64 + series.length * 20 + 8;
+  const idealNote = series.some((s) => s.points.some((p) => p.idealP99Ms !== undefined));
+  if (idealNote) {
+    parts.push(
+      `<text x="${left}" y="${top + height + 64 + series.length * 20 - 4}">dashed, right: p99 of an ideal server of the same capacity on the same arrivals (one request at a time, 1/capacity each)</text>`,
+    );
+  }
+  const totalHeight = top + height + 64 + (series.length + (idealNote ? 1 : 0)) * 20 + 8;
   const totalWidth = right + width + 24;
   return [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${totalWidth}" height="${totalHeight}" viewBox="0 0 ${totalWidth} ${totalHeight}" font-family="sans-serif" font-size="12">`,

@@ -12,6 +12,9 @@ Open loop, one row per load (a share of the server's capacity: its best closed-l
   offered/s   requests sent per second, on a seeded Poisson schedule, whatever the server does
   served/s    successful answers that ended within the schedule, per second; served/cap against the capacity
   p50 … p99.9 latency of every successful answer, from the moment its request was due, drain included
+  ideal p99   the same arrivals through an ideal server of the same capacity: one request at a time,
+              1/capacity each, nothing else to do; the shortest tail a FIFO server of this capacity can
+              have (above 100% it grows with the schedule: the ideal server refuses nothing)
   503         refusals (of the errors), how many had Retry-After, and their p99 latency
   lag         the load generator's worst delay behind the schedule (large: the load was not open)
   CPU         ms of CPU per served answer over the schedule, refused and late requests' work included`;
@@ -27,6 +30,7 @@ function row(r: OpenLoopResult): string[] {
     num(r.p90Ms, 0),
     num(r.p99Ms, 0),
     num(r.p999Ms, 0),
+    num(r.idealP99Ms ?? NaN, 0),
     `${r.ok}/${r.sent}`,
     `${r.refusals.count} (${r.refusals.withRetryAfter})`,
     num(r.refusals.p99Ms, 0),
@@ -48,6 +52,7 @@ export function openLoopTable(run: ServerRun): string | undefined {
     'p90 ms',
     'p99 ms',
     'p99.9 ms',
+    'ideal p99 ms',
     'ok/sent',
     '503 (Retry-After)',
     '503 p99 ms',

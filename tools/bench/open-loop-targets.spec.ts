@@ -29,10 +29,10 @@ const singleCell = { input: 'photos', concurrency: 1, p50Ms: 40 } as CellResult;
 /** The model alone, one process on one thread at batch 1: 30 ms a run. */
 const batchOne = { processes: 1, threads: 1, batch: 1, label: '', imgPerS: 33, runP50Ms: 30 };
 
-function checks(
+function results(
   openLoop: OpenLoopResult[],
   budget: Partial<ServerRun> = { maxQueueWaitMs: 1_000 },
-) {
+): BenchResults {
   const stack: ServerRun = {
     label: 'stack',
     layout: { workers: 1 },
@@ -41,9 +41,11 @@ function checks(
     ...budget,
   };
   const ceiling = { layouts: [batchOne], best: batchOne };
-  const results = { stacks: [stack], ceiling } as unknown as BenchResults;
-  return openLoopChecks(results).map((c) => c.pass);
+  return { stacks: [stack], ceiling } as unknown as BenchResults;
 }
+
+const checks = (openLoop: OpenLoopResult[], budget?: Partial<ServerRun>) =>
+  openLoopChecks(results(openLoop, budget)).map((c) => c.pass);
 
 const refused = (count: number, withRetryAfter: number, p99Ms: number) => ({
   errors: count,
@@ -77,6 +79,24 @@ describe('the open-loop targets', () => {
     // Without a budget (off, or not recorded) nothing bounds the tail.
     expect(checks([openCell(1.5, { servedPerS: 27 })], { maxQueueWaitMs: 0 })[1]).toBe(false);
     expect(checks([openCell(1.5, { servedPerS: 27 })], {})[1]).toBe(false);
+  });
+
+  it('set the 80% tail beside an ideal server of the same capacity on the same arrivals', () => {
+    const detail = (idealP99Ms: number) =>
+      openLoopChecks(results([openCell(0.8, { p99Ms: 170, idealP99Ms })]))[0];
+    // 4 × the c=1 p50 of 40 ms = 160 ms: the ideal tail below it, then above it.
+    expect(detail(120)).toMatchObject({ pass: false });
+    expect(detail(120).detail).toContain(
+      'an ideal server of this capacity on the same arrivals: p99 120.0 ms',
+    );
+    expect(detail(120).detail).not.toContain('no FIFO server');
+    expect(detail(161).detail).toMatch(
+      /p99 161\.0 ms, over the bound: no FIFO server of this capacity and this c=1 p50 passes$/,
+    );
+    // Only an explanation: the verdict is the real tail's.
+    expect(openLoopChecks(results([openCell(0.8, { p99Ms: 150, idealP99Ms: 161 })]))[0]?.pass).toBe(
+      true,
+    );
   });
 
   it('skip where the cells did not run', () => {

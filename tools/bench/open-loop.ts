@@ -4,6 +4,7 @@ import { CpuWindow, type CpuPerImage, type CpuWatch } from './cpu';
 import { createPool } from './http-post';
 import type { InputSet, Payload } from './inputs';
 import { countErrors, timedRequest, type Sample } from './load';
+import { idealLatenciesMs } from './ideal-queue';
 import { poissonArrivals } from './poisson-arrivals';
 import { quantile } from './stats';
 
@@ -34,6 +35,11 @@ export interface OpenLoopResult {
   p90Ms: number;
   p99Ms: number;
   p999Ms: number;
+  /**
+   * p99 of the same arrivals through an ideal server of exactly this capacity (ideal-queue.ts):
+   * the least tail a FIFO server of this capacity can have on this schedule.
+   */
+  idealP99Ms?: number;
   errors: number;
   errorKinds: Record<string, number>;
   errorExamples: Record<string, string>;
@@ -87,7 +93,8 @@ export async function runOpenLoop(
   const result = summarise(inputs.name, plan, samples, scheduleEndMs, maxSendLagMs);
   const served = servedBy(samples, scheduleEndMs).length;
   const cpu = cpuWindow.perImage(served);
-  return cpu === undefined ? result : { ...result, cpu };
+  const idealP99Ms = quantile(idealLatenciesMs(arrivals, plan.capacityImgPerS), 0.99);
+  return { ...result, idealP99Ms, ...(cpu === undefined ? {} : { cpu }) };
 }
 
 /** Successful answers that ended within the schedule: what the server kept up with. */
