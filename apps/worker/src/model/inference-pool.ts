@@ -1,6 +1,7 @@
 import type { ModelManifest } from '@imgcls/models';
 import type { Classifier, Logits } from './classifier';
 import { InferenceThread } from './inference-thread';
+import { LoneJobGate } from './lone-job-gate';
 import type { SessionOptions } from './onnx-classifier';
 
 export interface PoolOptions {
@@ -31,13 +32,15 @@ type NonEmpty<T> = [T, ...T[]];
  * every core without ONNX Runtime's intra-op threads synchronising on each layer. A run goes
  * to the thread with the fewest runs waiting.
  *
- * A run that finds every session idle goes instead to one more session whose intra-op threads
- * span the cores the others use, so a lone request is not held to one core. Its threads spin
- * between operators during a run and stop when it returns: no CPU spent between requests.
- * Under load it is not used, and the single-threaded sessions keep the throughput
- * (docs/benchmarks.md).
+ * A run that finds every session idle, with no runs overlapping lately, goes instead to one
+ * more session whose intra-op threads span the cores the others use, so a lone request is
+ * not held to one core. Its threads spin between operators during a run and stop when it
+ * returns: no CPU spent between requests. Under load it is not used, and the single-threaded
+ * sessions keep the throughput (docs/benchmarks.md).
  */
 export class InferencePool implements Classifier {
+  private readonly loneJobGate = new LoneJobGate();
+
   private constructor(
     private readonly threads: NonEmpty<InferenceThread>,
     private readonly lone: InferenceThread | undefined,
@@ -81,7 +84,9 @@ export class InferencePool implements Classifier {
   }
 
   run(image: Float32Array): Promise<Logits> {
-    return chooseThread(this.threads, this.lone).run(image);
+    const busy = [...this.threads, this.lone].some((thread) => (thread?.waiting ?? 0) > 0);
+    const lone = this.loneJobGate.admits(performance.now(), busy) ? this.lone : undefined;
+    return chooseThread(this.threads, lone).run(image);
   }
 
   async release(): Promise<void> {

@@ -1,0 +1,19 @@
+/**
+ * After a run arrives while another is in progress, how long no run goes to the lone-job
+ * session. Overlapping runs mean requests come faster than one at a time, and a lone run then
+ * spins on every core while the next job needs one: at half the capacity both the median and
+ * the tail were longer with the lone-job session than without it (docs/benchmarks.md). A
+ * worker answering one request at a time never overlaps and keeps it.
+ */
+export const LONE_JOB_QUIET_MS = 1_000;
+
+/** Decides, run by run, whether the lone-job session may take a run that finds all idle. */
+export class LoneJobGate {
+  private lastOverlapMs = -Infinity;
+
+  /** A run arrives at `nowMs`; `busy`: some session is still running or has runs waiting. */
+  admits(nowMs: number, busy: boolean): boolean {
+    if (busy) this.lastOverlapMs = nowMs;
+    return !busy && nowMs - this.lastOverlapMs >= LONE_JOB_QUIET_MS;
+  }
+}
