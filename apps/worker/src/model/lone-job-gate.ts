@@ -1,9 +1,9 @@
 /**
  * After a run arrives while another is in progress, how long no run goes to the lone-job
  * session. Overlapping runs mean requests come faster than one at a time, and a lone run then
- * spins on every core while the next job needs one: at half the capacity both the median and
- * the tail were longer with the lone-job session than without it (docs/benchmarks.md). A
- * worker answering one request at a time never overlaps and keeps it.
+ * spins on every core while the next job needs one: at 45–73% of the capacity the median was
+ * a fifth to a third longer than with this wait (docs/benchmarks.md). A worker answering one
+ * request at a time never overlaps and keeps it.
  */
 export const LONE_JOB_QUIET_MS = 1_000;
 
