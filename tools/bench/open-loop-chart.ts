@@ -117,6 +117,8 @@ export function openLoopChart(series: readonly ChartSeries[], title: string): st
       ((Math.log10(v) - Math.log10(lowMs)) / (Math.log10(highMs) - Math.log10(lowMs))) * height,
   };
   const right = left + width + gap;
+  // Legend rows under the panels: one per server, then the note on the ideal server if any.
+  const legendY = (row: number) => top + height + 64 + row * 20;
   const parts = [
     ...panel(left, 'served throughput', rateX, rateY, 'served (answers/s)'),
     ...panel(right, 'p99 latency (log scale)', rateX, logY, 'p99 (ms)'),
@@ -150,19 +152,18 @@ export function openLoopChart(series: readonly ChartSeries[], title: string): st
         : [],
     );
     if (ideal.length > 0) parts.push(...polyline(ideal, colour, true));
-    const legendY = top + height + 64 + i * 20;
     parts.push(
-      `<rect x="${left}" y="${legendY - 10}" width="14" height="4" fill="${colour}"/>`,
-      `<text x="${left + 22}" y="${legendY - 4}">${escapeXml(s.label)}</text>`,
+      `<rect x="${left}" y="${legendY(i) - 10}" width="14" height="4" fill="${colour}"/>`,
+      `<text x="${left + 22}" y="${legendY(i) - 4}">${escapeXml(s.label)}</text>`,
     );
   });
   const idealNote = series.some((s) => s.points.some((p) => p.idealP99Ms !== undefined));
   if (idealNote) {
     parts.push(
-      `<text x="${left}" y="${top + height + 64 + series.length * 20 - 4}">dashed, right: p99 of an ideal server of the same capacity on the same arrivals (one request at a time, 1/capacity each)</text>`,
+      `<text x="${left}" y="${legendY(series.length) - 4}">dashed, right: p99 of an ideal server of the same capacity on the same arrivals (one request at a time, 1/capacity each)</text>`,
     );
   }
-  const totalHeight = top + height + 64 + (series.length + (idealNote ? 1 : 0)) * 20 + 8;
+  const totalHeight = legendY(series.length + (idealNote ? 1 : 0)) + 8;
   const totalWidth = right + width + 24;
   return [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${totalWidth}" height="${totalHeight}" viewBox="0 0 ${totalWidth} ${totalHeight}" font-family="sans-serif" font-size="12">`,
